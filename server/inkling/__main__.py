@@ -1,0 +1,5 @@
+"""Entry point for `python -m inkling`."""
+
+from inkling.cli import main
+
+raise SystemExit(main())

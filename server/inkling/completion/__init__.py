@@ -1,0 +1,1 @@
+"""Completion domain logic that sits between the editor and the model (no torch, libcst or pygls)."""

@@ -1,0 +1,1 @@
+"""Offline data pipeline: collect, clean, scrub, split and transform Python source files."""

@@ -1,0 +1,1 @@
+"""Evaluation: line-completion metrics, cut points and the n-gram baseline."""
