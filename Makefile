@@ -1,0 +1,28 @@
+# `make demo`: set up and complete code with the shipped model. `make test`: set up and run every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@echo "--- examples/demo.py, line 13, column 5: the body of an empty function"
+	@$(VENV)/bin/inkling complete examples/demo.py:13:5
+	@echo "--- examples/demo.py, line 17, column 21: the rest of a half-typed line"
+	@$(VENV)/bin/inkling complete examples/demo.py:17:21
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check server tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,191 @@
+"""The `inkling` command line: corpus, tokenizer, train, eval and complete (heavy imports happen per command)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from inkling.errors import InklingError
+
+DEFAULT_MODEL = Path(__file__).parent / "assets" / "default"
+
+
+def _cmd_corpus(args: argparse.Namespace) -> int:
+    from inkling.data.corpus import CorpusConfig, build_corpus, default_roots, format_report
+
+    roots = [Path(r) for r in args.roots] or default_roots()
+    config = CorpusConfig(max_bytes=args.max_bytes)
+    report = build_corpus(roots, Path(args.out), config)
+    print(format_report(report))
+    return 0
+
+
+def _cmd_tokenizer(args: argparse.Namespace) -> int:
+    from inkling.data.corpus import iter_documents
+    from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
+
+    texts = [doc.text for doc in iter_documents(Path(args.corpus), "train")]
+    if not texts:
+        raise InklingError(f"{args.corpus} has no training files")
+    tokenizer = train_tokenizer(texts, vocab_size=args.vocab_size)
+    path = save_tokenizer(tokenizer, Path(args.out))
+    print(f"tokenizer: {tokenizer.get_vocab_size()} tokens trained on {len(texts)} files -> {path}")
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from inkling.lm.train import TrainConfig, train
+
+    overrides = {
+        k: getattr(args, k)
+        for k in (
+            "batch_size",
+            "seq_len",
+            "lr",
+            "eval_every",
+            "eval_tokens",
+            "epochs",
+            "fim_rate",
+            "docstring_rate",
+        )
+        if getattr(args, k) is not None
+    }
+    config = TrainConfig(
+        preset=args.preset,
+        steps=args.steps,
+        minutes=args.minutes,
+        seed=args.seed,
+        device=args.device,
+        **overrides,
+    )
+    result = train(Path(args.corpus), Path(args.tokenizer), Path(args.out), config, resume=args.resume)
+    summary = (
+        f"{result.steps} steps, {result.tokens:,} tokens in {result.seconds:.0f} s "
+        f"({result.tokens / max(result.seconds, 1e-9):,.0f} tokens/s); "
+        f"best valid loss {result.best_valid_loss:.4f}, {result.best_bits_per_byte:.4f} bits/byte -> {args.out}"
+    )
+    if result.interrupted:
+        print(f"interrupted and saved: {summary}; continue with --resume", file=sys.stderr)
+        return 130
+    print(summary)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from inkling.eval.run import EvalOptions, run_eval
+
+    options = EvalOptions(
+        model=Path(args.model or DEFAULT_MODEL),
+        files=[Path(p) for p in args.files],
+        corpus=Path(args.corpus) if args.corpus else None,
+        cuts=args.cuts,
+        seed=args.seed,
+        baseline=not args.no_baseline,
+    )
+    report = run_eval(options)
+    print(report.table)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _parse_location(location: str) -> tuple[Path, int, int]:
+    parts = location.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        raise InklingError(f"expected FILE:LINE:COL, got {location!r}")
+    return Path(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _cmd_complete(args: argparse.Namespace) -> int:
+    from inkling.completion.gate import decide
+    from inkling.lm.checkpoint import load_checkpoint
+    from inkling.lm.decode import Vocab, generate
+
+    path, line, col = _parse_location(args.location)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InklingError(f"no such file: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise InklingError(f"{path} is not UTF-8 text") from exc
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines) or not 1 <= col <= len(lines[line - 1].rstrip("\r")) + 1:
+        raise InklingError(f"{path} has no position {line}:{col}")
+    offset = sum(len(item) + 1 for item in lines[: line - 1]) + col - 1
+    prefix, suffix = text[:offset], text[offset:]
+    loaded = load_checkpoint(Path(args.model or DEFAULT_MODEL))
+    print(generate(loaded.model, Vocab(loaded.tokenizer), prefix, decide(prefix, suffix)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inkling", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("corpus", help="collect and clean .py files into train/valid/test shards")
+    p.add_argument("roots", nargs="*", help="folders or files (default: this Python's standard library)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--max-bytes", type=int, default=1_000_000, help="skip files larger than this")
+    p.set_defaults(func=_cmd_corpus)
+
+    p = sub.add_parser("tokenizer", help="train the byte-level BPE tokenizer on the corpus's train split")
+    p.add_argument("--corpus", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--vocab-size", type=int, default=8192)
+    p.set_defaults(func=_cmd_tokenizer)
+
+    p = sub.add_parser("train", help="train the RNN language model")
+    p.add_argument("--corpus", required=True)
+    p.add_argument("--tokenizer", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--preset", default="tiny")
+    p.add_argument("--steps", type=int)
+    p.add_argument("--epochs", type=float)
+    p.add_argument("--minutes", type=float)
+    p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--seq-len", type=int)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--eval-every", type=int)
+    p.add_argument("--eval-tokens", type=int)
+    p.add_argument("--fim-rate", type=float)
+    p.add_argument("--docstring-rate", type=float)
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("eval", help="line completion and bits per byte, beside a 4-gram baseline")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--files", nargs="+", required=True)
+    p.add_argument(
+        "--corpus", help="the training corpus, for the baseline (default: the one the model records)"
+    )
+    p.add_argument("--cuts", type=int, default=500)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-baseline", action="store_true")
+    p.add_argument("--json")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("complete", help="print the completion at FILE:LINE:COL (1-based)")
+    p.add_argument("location")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.set_defaults(func=_cmd_complete)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InklingError as exc:
+        print(f"inkling {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"inkling {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"inkling {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,263 @@
+"""Scrub credentials from source text: well-known token formats, private keys and high-entropy literals."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+import re
+import tokenize
+from collections import Counter
+from collections.abc import Sequence
+
+PLACEHOLDER = "<SECRET>"
+
+# Kinds found by pattern anywhere in the text (code, strings and comments alike), in the order applied,
+# each with substrings one of which must occur: a cheap `in` test spares most files the regex.
+PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        "private_key",
+        ("PRIVATE KEY",),
+        re.compile(
+            r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
+            # up to the matching END line, or, when there is none, over the base64 body that follows
+            r"(?:.*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=:,\s-]*[A-Za-z0-9+/=])?)",
+            re.DOTALL,
+        ),
+    ),
+    (
+        "aws_access_key",
+        ("AKIA", "ASIA"),
+        re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])"),
+    ),
+    (
+        "github_token",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,})"),
+    ),
+    ("slack_token", ("xox",), re.compile(r"(?<![A-Za-z0-9])xox[baprs]-[A-Za-z0-9-]{10,}")),
+    (
+        "stripe_key",
+        ("k_live_", "k_test_"),
+        re.compile(r"(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"),
+    ),
+    (
+        "openai_key",
+        ("sk-",),
+        re.compile(r"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+    ),
+    (
+        "google_api_key",
+        ("AIza",),
+        re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
+    ),
+)
+
+# scheme://user:password@host -- only the password is replaced.
+URL_PASSWORD = re.compile(r"://[^\s:/@'\"<>]+:([^\s/@'\"<>]+)@")
+
+# Names whose string value is a credential whatever it looks like: `password = "..."`, `{"api_key": "..."}`.
+SECRET_NAME_PARTS: tuple[str, ...] = (
+    "passw",
+    "pwd",
+    "secret",
+    "apikey",
+    "api_key",
+    "accesskey",
+    "access_key",
+    "privatekey",
+    "private_key",
+    "authtoken",
+    "auth_token",
+    "accesstoken",
+    "access_token",
+    "refreshtoken",
+    "refresh_token",
+    "credential",
+)
+SECRET_NAME = re.compile("|".join(SECRET_NAME_PARTS), re.IGNORECASE)
+# In lower-cased text: a secret-looking name followed by `=`, `:` or `: type =`, then a string.
+SECRET_ASSIGNMENT_HINT = re.compile(
+    r"(?:" + "|".join(SECRET_NAME_PARTS) + r")\w*['\"]?\s*(?::\s*[\w.]+\s*)?[:=]\s*[a-z]{0,2}['\"]"
+)
+
+# Characters of base64, base64url, hex and dotted tokens (JWT): anything else is not a bare token.
+TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
+NUMBER_LIKE = re.compile(r"[+-]?(?:0[xX])?[0-9a-fA-F]*\.?[0-9a-fA-F]*(?:[pP][+-]?\d+)?")
+SEPARATORS = re.compile(r"[_./+=~-]")
+CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Cheap pre-check: a quoted run of token characters long enough to be a high-entropy literal.
+QUOTED_RUN = re.compile(r"(?<=['\"}])[A-Za-z0-9+/=_.~-]{20,}(?=['\"{])")
+LITERAL = re.compile(r"([A-Za-z]*)('''|\"\"\"|'|\")(.*)\2", re.DOTALL)
+
+MIN_LENGTH = 20  # shorter bare literals are left alone unless assigned to a secret-looking name
+MAX_ENTROPY_NEEDED = 4.0  # bits per character; pure hex never exceeds 4.0, so hex test vectors stay
+MIN_ASSIGNED_LENGTH = 8
+MIN_ASSIGNED_ENTROPY = 2.5
+
+FSTRING_MIDDLE: int | None = getattr(tokenize, "FSTRING_MIDDLE", None)
+SKIPPED_TOKENS = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
+)
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character of the character distribution of text (0.0 for empty text)."""
+    if not text:
+        return 0.0
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+
+
+def _sequential_share(text: str) -> float:
+    """Share of neighbours that are consecutive characters: high for 'abcdef...' alphabets."""
+    steps = sum(1 for a, b in itertools.pairwise(text) if ord(b) - ord(a) == 1)
+    return steps / max(len(text) - 1, 1)
+
+
+def _letter_digit_switches(text: str) -> int:
+    """How often a letter is next to a digit: random tokens scatter digits, names and paths rarely do."""
+    return sum(
+        1
+        for a, b in itertools.pairwise(text)
+        if (a.isdigit() and b.isalpha()) or (a.isalpha() and b.isdigit())
+    )
+
+
+def _wordiness(text: str) -> float:
+    """Share of alphanumerics in camel-case words of three or more letters: high for names, low for noise."""
+    alnum = sum(1 for ch in text if ch.isalnum())
+    words = sum(len(w) for w in CAMEL_WORDS.findall(text) if len(w) >= 3 and not w.isdigit())
+    return words / max(alnum, 1)
+
+
+def is_high_entropy(body: str) -> bool:
+    """True when a string literal's body looks like a random token: an API key, a password hash, a JWT.
+
+    Names, dotted paths, file paths, URLs, numbers, hex digests and alphabets are left alone.
+    """
+    n = len(body)
+    if n < MIN_LENGTH or not TOKEN_CHARS.fullmatch(body) or NUMBER_LIKE.fullmatch(body):
+        return False
+    if shannon_entropy(body) < min(MAX_ENTROPY_NEEDED, math.log2(n) - 0.6) or _sequential_share(body) > 0.2:
+        return False
+    has_lower = any(ch.islower() for ch in body)
+    has_upper = any(ch.isupper() for ch in body)
+    has_digit = any(ch.isdigit() for ch in body)
+    if has_lower + has_upper + has_digit < 2:
+        return False
+    core = max(SEPARATORS.split(body), key=len)
+    if len(core) < 12 or core.isdigit() or (core.isalpha() and (core.islower() or core.isupper())):
+        return False  # made of short parts or plain words and numbers: a path, a dotted name, a host
+    if "_" in body and body.isidentifier() and _wordiness(body) >= 0.6:  # PyUnicode_AsUTF8String
+        return False
+    switches = _letter_digit_switches(body)
+    if switches >= 2 and switches / n >= 0.08:
+        return True
+    return has_lower and has_upper and _wordiness(core) < 0.5
+
+
+def _looks_assigned_secret(body: str, prefix: str) -> bool:
+    """True for a value given to a secret-looking name: a single word, not a template, not trivial."""
+    if "f" in prefix.lower() or len(body) < MIN_ASSIGNED_LENGTH or any(ch.isspace() for ch in body):
+        return False
+    if "{" in body or "%(" in body or "%s" in body or body.startswith("$") or PLACEHOLDER in body:
+        return False  # a template such as ${PASSWORD}, {password} or %(password)s
+    return shannon_entropy(body) >= MIN_ASSIGNED_ENTROPY
+
+
+def _after_secret_name(recent: Sequence[tokenize.TokenInfo]) -> bool:
+    """True when the tokens just before a string are `name =`, `name: type =`, `name:` or `"name":`."""
+    if len(recent) < 2 or recent[-1].string not in ("=", ":"):
+        return False
+    key = recent[-2]
+    if (
+        key.type == tokenize.NAME
+        and len(recent) >= 4
+        and recent[-3].string == ":"
+        and recent[-1].string == "="
+    ):
+        key = recent[-4]  # annotated assignment: password: str = "..."
+    if key.type not in (tokenize.NAME, tokenize.STRING):
+        return False
+    return SECRET_NAME.search(key.string) is not None
+
+
+def _line_offsets(text: str) -> list[int]:
+    """Offset of the first character of each line, lines split on '\\n' as tokenize sees them."""
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _literal_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every string-literal body that is a secret, found with tokenize."""
+    offsets: list[int] | None = None
+    spans: list[tuple[int, int, str]] = []
+    recent: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in SKIPPED_TOKENS:
+                continue
+            body, prefix_len, kind = "", 0, ""
+            if tok.type == tokenize.STRING:
+                match = LITERAL.fullmatch(tok.string)
+                if match is not None and match.group(3) != PLACEHOLDER:
+                    body, prefix_len = match.group(3), len(match.group(1)) + len(match.group(2))
+                    if _after_secret_name(recent) and _looks_assigned_secret(body, match.group(1)):
+                        kind = "assigned_secret"
+                    elif is_high_entropy(body):
+                        kind = "high_entropy"
+            elif tok.type == FSTRING_MIDDLE and is_high_entropy(tok.string):
+                body, kind = tok.string, "high_entropy"
+            if kind:
+                offsets = offsets or _line_offsets(text)
+                start = offsets[tok.start[0] - 1] + tok.start[1] + prefix_len
+                if text[start : start + len(body)] == body:
+                    spans.append((start, start + len(body), kind))
+            recent = [*recent[-3:], tok]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # not Python after all: keep what was found before the error
+    return spans
+
+
+def _might_hold_literal_secret(text: str) -> bool:
+    """Cheap test that spares tokenizing the many files with nothing to find."""
+    lowered = text.lower()
+    if any(part in lowered for part in SECRET_NAME_PARTS) and SECRET_ASSIGNMENT_HINT.search(lowered):
+        return True
+    return any(is_high_entropy(m.group()) for m in QUOTED_RUN.finditer(text))
+
+
+def _replace_patterns(text: str, counts: Counter[str]) -> str:
+    """Replace every well-known token format and URL password, counting each kind."""
+    for kind, anchors, pattern in PATTERNS:
+        if any(anchor in text for anchor in anchors):
+            text, n = pattern.subn(PLACEHOLDER, text)
+            if n:
+                counts[kind] += n
+    if "://" not in text:
+        return text
+
+    def password(match: re.Match[str]) -> str:
+        value = match.group(1)
+        if value == PLACEHOLDER or value[0] in "{%$<":  # already scrubbed, or a template
+            return match.group()
+        counts["url_password"] += 1
+        start, end = match.span(1)
+        return match.group()[: start - match.start()] + PLACEHOLDER + match.group()[end - match.start() :]
+
+    return URL_PASSWORD.sub(password, text)
+
+
+def scrub(text: str) -> tuple[str, dict[str, int]]:
+    """Return text with every secret replaced by <SECRET> (quotes kept) and the count per kind.
+
+    Idempotent: scrubbing scrubbed text changes nothing and counts nothing.
+    """
+    counts: Counter[str] = Counter()
+    text = _replace_patterns(text, counts)
+    if _might_hold_literal_secret(text):
+        spans = _literal_spans(text)
+        for start, end, kind in reversed(spans):
+            text = text[:start] + PLACEHOLDER + text[end:]
+            counts[kind] += 1
+    return text, dict(counts)

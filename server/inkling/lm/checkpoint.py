@@ -1,0 +1,137 @@
+"""Checkpoints: safetensors weights + JSON config (with the tokenizer's hash), written atomically, loaded without pickle."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from tokenizers import Tokenizer
+
+from inkling.errors import InklingError
+from inkling.lm.model import ModelConfig, RNNLanguageModel
+from inkling.lm.tokenizer import TOKENIZER_FILE, load_tokenizer, tokenizer_hash
+
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: RNNLanguageModel
+    tokenizer: Tokenizer
+    config: ModelConfig
+    meta: dict[str, Any]  # everything in config.json besides the model settings (training record, metrics)
+    path: Path
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same folder and rename it over `path` only once complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InklingError(f"could not write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def save_checkpoint(
+    out_dir: Path, model: RNNLanguageModel, tokenizer: Tokenizer, meta: dict[str, Any] | None = None
+) -> None:
+    """Save weights, config and tokenizer; the config is also stored inside the weights file.
+
+    Each file is replaced atomically, weights first; a checkpoint interrupted between files is caught
+    at load time because config.json and the weights' own copy of the config disagree.
+    """
+    record = {
+        "format": FORMAT_VERSION,
+        "model": model.config.to_dict(),
+        "tokenizer_hash": tokenizer_hash(tokenizer),
+        **(meta or {}),
+    }
+    header = json.dumps(record, sort_keys=True)
+    # Tied weights share storage; safetensors refuses shared tensors, so store each once and contiguously.
+    tensors = {
+        k: v.detach().contiguous().clone() for k, v in model.state_dict().items() if k != "head.weight"
+    }
+    if not model.config.tie_weights:
+        tensors["head.weight"] = model.head.weight.detach().contiguous().clone()
+    atomic_write(out_dir / TOKENIZER_FILE, lambda tmp: tokenizer.save(str(tmp)))
+    atomic_write(
+        out_dir / WEIGHTS_FILE, lambda tmp: save_file(tensors, str(tmp), metadata={"inkling": header})
+    )
+    write_json(out_dir / CONFIG_FILE, record)
+
+
+def read_record(model_dir: Path) -> dict[str, Any]:
+    """The checkpoint's config.json, checked against the copy inside the weights file."""
+    config_path, weights_path = model_dir / CONFIG_FILE, model_dir / WEIGHTS_FILE
+    for path in (config_path, weights_path, model_dir / TOKENIZER_FILE):
+        if not path.is_file():
+            raise InklingError(f"{model_dir} is not a model: {path.name} is missing")
+    try:
+        record: dict[str, Any] = json.loads(config_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InklingError(f"{config_path} is not valid JSON ({exc})") from exc
+    try:
+        from safetensors import safe_open
+
+        with safe_open(str(weights_path), framework="pt") as handle:
+            header = (handle.metadata() or {}).get("inkling")
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise InklingError(f"{weights_path} is corrupt or truncated ({exc})") from exc
+    if header is None or json.loads(header) != record:
+        raise InklingError(f"{config_path} does not match {weights_path.name} (an interrupted save?)")
+    return record
+
+
+def load_checkpoint(model_dir: Path, device: str = "cpu") -> LoadedModel:
+    """Load a checkpoint folder, refusing truncated files and a tokenizer that is not the one trained with."""
+    record = read_record(model_dir)
+    if record.get("format") != FORMAT_VERSION:
+        raise InklingError(f"{model_dir}: unsupported checkpoint format {record.get('format')!r}")
+    config = ModelConfig.from_dict(record["model"])
+    tokenizer = load_tokenizer(model_dir)
+    if tokenizer_hash(tokenizer) != record.get("tokenizer_hash"):
+        raise InklingError(f"{model_dir}: the tokenizer does not match the one this model was trained with")
+    if tokenizer.get_vocab_size() != config.vocab_size:
+        raise InklingError(
+            f"{model_dir}: tokenizer has {tokenizer.get_vocab_size()} tokens, model {config.vocab_size}"
+        )
+    try:
+        tensors = load_file(str(model_dir / WEIGHTS_FILE), device=device)
+    except (SafetensorError, OSError) as exc:
+        raise InklingError(f"{model_dir / WEIGHTS_FILE} is corrupt or truncated ({exc})") from exc
+    model = RNNLanguageModel(config)
+    if config.tie_weights:
+        tensors["head.weight"] = tensors["embed.weight"]
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as exc:
+        raise InklingError(
+            f"{model_dir}: weights do not fit the model config ({str(exc).splitlines()[0]})"
+        ) from exc
+    model.to(device).eval()
+    meta = {k: v for k, v in record.items() if k not in ("model", "format")}
+    return LoadedModel(model=model, tokenizer=tokenizer, config=config, meta=meta, path=model_dir)

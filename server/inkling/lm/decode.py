@@ -1,0 +1,138 @@
+"""Generating a completion: prompt encoding with token healing, greedy decoding and the line/block stop rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from tokenizers import Tokenizer
+
+from inkling import specials
+from inkling.lm.model import RNNLanguageModel
+from inkling.lm.tokenizer import special_id
+
+
+@dataclass(frozen=True)
+class DecodeConfig:
+    max_tokens: int = 48  # per line
+    max_lines: int = 8  # block mode
+    context_chars: int = 6000  # only the end of the prefix is encoded; the RNN state carries the rest
+
+
+def _byte_decoder() -> dict[str, int]:
+    """The byte-level BPE alphabet (GPT-2's bytes_to_unicode), inverted: token character → byte."""
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
+    codes = printable[:]
+    extra = 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            codes.append(256 + extra)
+            extra += 1
+    return {chr(code): byte for byte, code in zip(printable, codes, strict=True)}
+
+
+class Vocab:
+    """Token strings and bytes of a tokenizer, for token healing and incremental decoding."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        size = tokenizer.get_vocab_size()
+        self.strings = [tokenizer.id_to_token(i) or "" for i in range(size)]
+        self.special_ids = {special_id(tokenizer, tok) for tok in specials.ALL}
+        decoder = _byte_decoder()
+        self.bytes = [
+            s.encode() if i in self.special_ids else bytes(decoder[c] for c in s)
+            for i, s in enumerate(self.strings)
+        ]
+        self.special_mask = torch.zeros(size, dtype=torch.bool)
+        self.special_mask[list(self.special_ids)] = True
+
+    def compatible(self, pending: bytes) -> torch.Tensor:
+        """Tokens that agree with the bytes still owed by token healing: they extend or start them."""
+        allowed = [
+            i
+            for i, b in enumerate(self.bytes)
+            if b and i not in self.special_ids and (b.startswith(pending) or pending.startswith(b))
+        ]
+        mask = torch.zeros(len(self.bytes), dtype=torch.bool)
+        mask[allowed] = True
+        return mask
+
+
+def encode_prompt(tokenizer: Tokenizer, prefix: str, context_chars: int) -> list[int]:
+    """Encode the end of the prefix, starting at a line boundary so the first tokens are the real ones."""
+    if len(prefix) > context_chars:
+        start = prefix.find("\n", len(prefix) - context_chars)
+        prefix = prefix[start + 1 :] if start != -1 else prefix[-context_chars:]
+    eot = special_id(tokenizer, specials.EOT)
+    return [eot, *tokenizer.encode(prefix).ids]
+
+
+@torch.no_grad()
+def generate(
+    model: RNNLanguageModel,
+    vocab: Vocab,
+    prefix: str,
+    mode: str = "line",
+    config: DecodeConfig = DecodeConfig(),
+) -> str:
+    """Greedy continuation of `prefix`: the rest of the line, or (mode "block") the body of an empty block.
+
+    Token healing: the last prompt token is backed off and the generated text must start with its
+    bytes, so a half-typed identifier is continued with the tokenizer's real boundary, never restarted.
+    """
+    device = next(model.parameters()).device
+    ids = encode_prompt(vocab.tokenizer, prefix, config.context_chars)
+    stem = vocab.bytes[ids.pop()] if len(ids) > 1 and ids[-1] not in vocab.special_ids else b""
+    pending = stem
+    logits, hidden = model(torch.tensor([ids], device=device), model.init_hidden(1, device))
+    current_line = prefix.rsplit("\n", 1)[-1]
+    out = bytearray()
+    max_tokens = config.max_tokens * (config.max_lines if mode == "block" else 1)
+    for _ in range(max_tokens):
+        step_logits = logits[0, -1]
+        if pending:
+            step_logits = step_logits.masked_fill(~vocab.compatible(pending), float("-inf"))
+        elif out:
+            step_logits = step_logits.masked_fill(vocab.special_mask, float("-inf"))
+        token = int(torch.argmax(step_logits))
+        if token in vocab.special_ids:
+            break
+        piece = vocab.bytes[token]
+        pending = pending[len(piece) :] if pending.startswith(piece) else b""
+        out += piece
+        text = out[len(stem) :].decode("utf-8", errors="replace")
+        if _should_stop(text, mode, current_line, config):
+            break
+        logits, hidden = model(torch.tensor([[token]], device=device), hidden)
+    return _cut(out[len(stem) :].decode("utf-8", errors="replace"), mode, current_line)
+
+
+def _should_stop(text: str, mode: str, current_line: str, config: DecodeConfig) -> bool:
+    if mode == "line":
+        return "\n" in text
+    lines = text.split("\n")
+    return len(lines) > config.max_lines or _cut(text, mode, current_line).count("\n") < len(lines) - 2
+
+
+def _cut(text: str, mode: str, current_line: str) -> str:
+    """Apply the stop rules to the generated text: end of line; for a block, a blank line or a dedent."""
+    if mode == "line":
+        return text.split("\n", 1)[0].rstrip("\r")
+    lines = text.split("\n")
+    base = _indent(current_line + lines[0])
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if not line.strip() or _indent(line) < base:
+            break
+        kept.append(line)
+    return "\n".join(kept).rstrip()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))

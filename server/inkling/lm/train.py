@@ -1,0 +1,345 @@
+"""The training loop: TBPTT over the corpus, AdamW with warm-up and cosine decay, evaluation, best checkpoint, resume."""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import torch
+from torch.nn import functional as F
+from torch.nn.parallel import DistributedDataParallel
+from tqdm import tqdm
+
+from inkling.data.corpus import TRAIN_HASHES_FILE, iter_documents, train_hashes
+from inkling.data.transforms import TransformConfig
+from inkling.errors import InklingError
+from inkling.lm import dataset
+from inkling.lm.checkpoint import atomic_write, save_checkpoint
+from inkling.lm.distributed import (
+    DistInfo,
+    broadcast_flag,
+    gather_rows,
+    init_distributed,
+    shutdown_distributed,
+)
+from inkling.lm.model import PRESETS, Hidden, ModelConfig, RNNLanguageModel, repackage_hidden
+from inkling.lm.resume import ResumeState, load_resume, save_resume
+from inkling.lm.score import evaluate
+from inkling.lm.tokenizer import load_tokenizer, tokenizer_hash
+
+LOG_FILE = "train_log.jsonl"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    preset: str = "tiny"
+    batch_size: int = 32
+    seq_len: int = 64  # TBPTT window; the hidden state is carried across windows
+    lr: float = 3e-3
+    min_lr_ratio: float = 0.1  # cosine decay ends at lr * min_lr_ratio
+    warmup_steps: int = 50
+    weight_decay: float = 0.01
+    grad_clip: float = 0.5
+    eval_every: int = 200
+    eval_tokens: int = 200_000  # validation tokens per evaluation (a fixed prefix of the valid split)
+    steps: int | None = None  # total optimizer steps; else derived from `minutes` or `epochs`
+    epochs: float = 1.0
+    minutes: float | None = None  # wall-clock budget; the schedule is fitted to it after a few steps
+    seed: int = 0
+    device: str = "cpu"
+    fim_rate: float = 0.5
+    spm_rate: float = 0.5
+    docstring_rate: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.preset not in PRESETS:
+            raise InklingError(f"unknown preset {self.preset!r}: choose from {', '.join(PRESETS)}")
+        if self.batch_size < 1 or self.seq_len < 2:
+            raise InklingError("batch size must be >= 1 and sequence length >= 2")
+        if self.steps is not None and self.steps < 1:
+            raise InklingError("--steps must be positive")
+        if self.minutes is not None and self.minutes <= 0:
+            raise InklingError("--minutes must be positive")
+        if not all(0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate)):
+            raise InklingError("transform rates must lie between 0 and 1")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        return cls(**{k: v for k, v in data.items() if k in {f.name for f in fields(cls)}})
+
+    def transforms(self) -> TransformConfig:
+        return TransformConfig(
+            fim_rate=self.fim_rate, spm_rate=self.spm_rate, docstring_rate=self.docstring_rate
+        )
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    steps: int
+    tokens: int
+    best_valid_loss: float
+    best_bits_per_byte: float
+    seconds: float
+    interrupted: bool
+
+
+def lr_at(step: int, total: int, config: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay from lr to lr * min_lr_ratio at `total` steps."""
+    if step < config.warmup_steps:
+        return config.lr * (step + 1) / config.warmup_steps
+    progress = min(1.0, (step - config.warmup_steps) / max(1, total - config.warmup_steps))
+    floor = config.lr * config.min_lr_ratio
+    return floor + 0.5 * (config.lr - floor) * (1.0 + math.cos(math.pi * progress))
+
+
+class _StopFlag:
+    """Turns Ctrl-C into a flag the loop checks between steps, so a save never happens mid-step."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopFlag:
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread
+            self._previous = None
+        return self
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.raised = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def train(
+    corpus_dir: Path, tokenizer_dir: Path, out_dir: Path, config: TrainConfig, resume: bool = False
+) -> TrainResult:
+    info = init_distributed(config.device)
+    try:
+        return _train(corpus_dir, tokenizer_dir, out_dir, config, resume, info)
+    finally:
+        shutdown_distributed(info)
+
+
+def _train(
+    corpus_dir: Path, tokenizer_dir: Path, out_dir: Path, config: TrainConfig, resume: bool, info: DistInfo
+) -> TrainResult:
+    if config.device.startswith("cuda") and not torch.cuda.is_available():
+        raise InklingError("--device cuda was asked for, but no CUDA device is available")
+    if config.batch_size % info.world_size:
+        raise InklingError(
+            f"batch size {config.batch_size} must divide evenly over {info.world_size} processes"
+        )
+    tokenizer = load_tokenizer(tokenizer_dir)
+    state: ResumeState | None = load_resume(out_dir) if resume else None
+    if resume and state is None:
+        raise InklingError(f"nothing to resume in {out_dir}")
+    if state is not None:
+        if state.tokenizer_hash != tokenizer_hash(tokenizer):
+            raise InklingError("the tokenizer differs from the one the interrupted run used")
+        config = replace(TrainConfig.from_dict(state.train_config), device=config.device)
+    train_texts = [doc.text for doc in iter_documents(corpus_dir, "train")]
+    valid_texts = [doc.text for doc in iter_documents(corpus_dir, "valid")]
+    if not train_texts:
+        raise InklingError(f"{corpus_dir} has no training files")
+    if not valid_texts:
+        raise InklingError(f"{corpus_dir} has no validation files: give the corpus more files")
+
+    torch.manual_seed(config.seed)
+    model_config = ModelConfig(vocab_size=tokenizer.get_vocab_size(), **PRESETS[config.preset])
+    model = RNNLanguageModel(model_config).to(config.device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    net: torch.nn.Module = DistributedDataParallel(model) if info.enabled else model
+    byte_len = dataset.byte_lengths(tokenizer)
+    valid_stream = dataset.encode_stream(tokenizer, valid_texts)[: config.eval_tokens + 1]
+    valid_rows = dataset.batchify(valid_stream, min(16, max(1, len(valid_stream) // (2 * config.seq_len))))
+    valid_rows = valid_rows.to(config.device)
+
+    step, epoch, batch_index, best_loss, best_bpb, elapsed = 0, 0, 0, math.inf, math.inf, 0.0
+    total_steps = config.steps
+    hidden: Hidden | None = None
+    if state is not None:
+        model.load_state_dict(state.model)
+        optimizer.load_state_dict(state.optimizer)
+        torch.set_rng_state(state.rng)
+        step, epoch, batch_index = state.step, state.epoch, state.batch_index
+        best_loss, best_bpb, elapsed, total_steps = (
+            state.best_loss,
+            state.best_bpb,
+            state.elapsed,
+            state.total_steps,
+        )
+        hidden = tuple(
+            h[:, info.rank :: info.world_size].contiguous().to(config.device) for h in state.hidden
+        )
+
+    def rows_for(epoch: int) -> torch.Tensor:
+        stream = dataset.epoch_stream(tokenizer, train_texts, config.seed, epoch, config.transforms())
+        return dataset.batchify(stream, config.batch_size)[info.rank :: info.world_size].to(config.device)
+
+    rows = rows_for(epoch)
+    windows = dataset.num_windows(rows, config.seq_len)
+    if total_steps is None and config.minutes is None:
+        total_steps = max(1, round(windows * config.epochs))
+    if hidden is None:
+        hidden = model.init_hidden(rows.size(0), config.device)
+    tokens_per_step = config.batch_size * config.seq_len
+    tokens_at_start, started = step * tokens_per_step, time.perf_counter() - elapsed
+    log_path = out_dir / LOG_FILE
+    if info.is_main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if state is None:
+            log_path.unlink(missing_ok=True)
+        # Shipped beside the weights so that `inkling eval` can refuse training files without the corpus.
+        hashes = "".join(f"{h}\n" for h in sorted(train_hashes(corpus_dir)))
+        atomic_write(out_dir / TRAIN_HASHES_FILE, lambda tmp: tmp.write_text(hashes, encoding="utf-8"))
+    provenance = {"corpus": str(corpus_dir.resolve()), "config": asdict(config)}
+    bar = tqdm(total=total_steps, initial=step, unit="step", disable=not info.is_main, dynamic_ncols=True)
+    interrupted = False
+
+    def save_state() -> None:
+        assert hidden is not None
+        full_hidden = tuple(gather_rows(h.detach().cpu(), info, dim=1) for h in hidden)
+        if info.is_main:
+            save_resume(
+                out_dir,
+                ResumeState(
+                    model=model.state_dict(),
+                    optimizer=optimizer.state_dict(),
+                    rng=torch.get_rng_state(),
+                    hidden=full_hidden,
+                    step=step,
+                    epoch=epoch,
+                    batch_index=batch_index,
+                    total_steps=total_steps,
+                    best_loss=best_loss,
+                    best_bpb=best_bpb,
+                    elapsed=time.perf_counter() - started,
+                    train_config=asdict(config),
+                    tokenizer_hash=tokenizer_hash(tokenizer),
+                ),
+            )
+
+    model.train()
+    with _StopFlag() as stop:
+        while total_steps is None or step < total_steps:
+            if broadcast_flag(stop.raised, info):
+                interrupted = True
+                break
+            if config.minutes is not None and time.perf_counter() - started > config.minutes * 60:
+                break
+            if batch_index >= windows:
+                epoch, batch_index = epoch + 1, 0
+                rows = rows_for(epoch)
+                windows = dataset.num_windows(rows, config.seq_len)
+                hidden = model.init_hidden(rows.size(0), config.device)
+            x, y = dataset.window(rows, batch_index, config.seq_len)
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(step, total_steps or config.warmup_steps * 1000, config)
+            logits, hidden = net(x, hidden)
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()  # type: ignore[no-untyped-call]
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            hidden = repackage_hidden(hidden)
+            step, batch_index = step + 1, batch_index + 1
+            if total_steps is None and step == min(20, config.warmup_steps):
+                total_steps = _fit_steps_to_budget(step, time.perf_counter() - started, config)
+                bar.total = total_steps
+            bar.update(1)
+            rate = (step * tokens_per_step - tokens_at_start) / max(
+                1e-9, time.perf_counter() - started - elapsed
+            )
+            bar.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{rate:,.0f}", refresh=False)
+            if step % config.eval_every == 0 or step == total_steps:
+                best_loss, best_bpb = _evaluate_and_keep_best(
+                    model,
+                    valid_rows,
+                    provenance,
+                    byte_len,
+                    tokenizer,
+                    out_dir,
+                    info,
+                    step,
+                    best_loss,
+                    best_bpb,
+                    started,
+                )
+                save_state()
+    bar.close()
+    if interrupted or (step % config.eval_every and step != total_steps):
+        if not interrupted:
+            best_loss, best_bpb = _evaluate_and_keep_best(
+                model,
+                valid_rows,
+                provenance,
+                byte_len,
+                tokenizer,
+                out_dir,
+                info,
+                step,
+                best_loss,
+                best_bpb,
+                started,
+            )
+        save_state()
+    return TrainResult(
+        steps=step,
+        tokens=step * tokens_per_step,
+        best_valid_loss=best_loss,
+        best_bits_per_byte=best_bpb,
+        seconds=time.perf_counter() - started,
+        interrupted=interrupted,
+    )
+
+
+def _fit_steps_to_budget(step: int, seconds: float, config: TrainConfig) -> int:
+    """Total steps that fit the --minutes budget at the measured speed, leaving room for evaluations."""
+    assert config.minutes is not None
+    per_step = seconds / step
+    return max(step + 1, int(config.minutes * 60 * 0.9 / per_step))
+
+
+def _evaluate_and_keep_best(
+    model: RNNLanguageModel,
+    valid_rows: torch.Tensor,
+    provenance: dict[str, Any],
+    byte_len: torch.Tensor,
+    tokenizer: Any,
+    out_dir: Path,
+    info: DistInfo,
+    step: int,
+    best_loss: float,
+    best_bpb: float,
+    started: float,
+) -> tuple[float, float]:
+    config = TrainConfig.from_dict(provenance["config"])
+    loss, bpb = evaluate(model, valid_rows, config.seq_len, byte_len)
+    if info.is_main:
+        record = {
+            "step": step,
+            "tokens": step * config.batch_size * config.seq_len,
+            "valid_loss": round(loss, 5),
+            "bits_per_byte": round(bpb, 5),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        line = json.dumps(record) + "\n"
+        log_path = out_dir / LOG_FILE
+        previous = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
+        atomic_write(log_path, lambda tmp: tmp.write_text(previous + line, encoding="utf-8"))
+        tqdm.write(f"step {step}: valid loss {loss:.4f}, {bpb:.4f} bits/byte", file=sys.stderr)
+        if loss < best_loss:
+            meta = {"training": {**record, **provenance}}
+            save_checkpoint(out_dir, model, tokenizer, meta)
+    return (loss, bpb) if loss < best_loss else (best_loss, best_bpb)

@@ -1,0 +1,54 @@
+"""Shared fixtures: a small real corpus from the standard library, a tokenizer and a tiny trained model."""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+# Real code, enough files that every split gets some: a few whole packages of the standard library.
+CORPUS_PACKAGES = ("json", "email", "http", "urllib", "logging", "xmlrpc", "wsgiref")
+# A package that is not in the corpus, for cross-project evaluation.
+HELDOUT_PACKAGE = "tomllib"
+
+
+@pytest.fixture(scope="session")
+def source_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("src") / "stdlib_subset"
+    for name in CORPUS_PACKAGES:
+        shutil.copytree(STDLIB / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from inkling.data.corpus import build_corpus
+
+    out = tmp_path_factory.mktemp("corpus")
+    build_corpus([source_tree], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tokenizer_dir(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from inkling.data.corpus import iter_documents
+    from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
+
+    out = tmp_path_factory.mktemp("tokenizer")
+    save_tokenizer(
+        train_tokenizer((d.text for d in iter_documents(corpus_dir, "train")), vocab_size=600), out
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(corpus_dir: Path, tokenizer_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from inkling.lm.train import TrainConfig, train
+
+    out = tmp_path_factory.mktemp("model")
+    config = TrainConfig(preset="tiny", steps=60, batch_size=8, seq_len=32, eval_every=30, eval_tokens=4000)
+    train(corpus_dir, tokenizer_dir, out, config)
+    return out
