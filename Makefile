@@ -14,10 +14,10 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP)
 
 demo: $(STAMP)
-	@echo "--- examples/demo.py, line 13, column 5: the body of an empty function"
-	@$(VENV)/bin/inkling complete examples/demo.py:13:5
-	@echo "--- examples/demo.py, line 17, column 21: the rest of a half-typed line"
-	@$(VENV)/bin/inkling complete examples/demo.py:17:21
+	@echo "--- examples/demo.py, line 12, column 5: the body of an empty function"
+	@$(VENV)/bin/inkling complete examples/demo.py:12:5
+	@echo "--- examples/demo.py, line 16, column 32: the rest of a half-typed line"
+	@$(VENV)/bin/inkling complete examples/demo.py:16:32
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check server tests

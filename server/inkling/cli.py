@@ -84,7 +84,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         cuts=args.cuts,
         seed=args.seed,
         baseline=not args.no_baseline,
+        split=args.split,
     )
+    if not options.files and options.split is None:
+        raise InklingError("give --files, or --split with a corpus")
     report = run_eval(options)
     print(report.table)
     if args.json:
@@ -159,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="line completion and bits per byte, beside a 4-gram baseline")
     p.add_argument("--model", help="model folder (default: the shipped model)")
-    p.add_argument("--files", nargs="+", required=True)
+    p.add_argument("--files", nargs="+", default=[], help="files or folders of held-out code")
+    p.add_argument("--split", choices=("valid", "test"), help="evaluate this split of the corpus instead")
     p.add_argument(
         "--corpus", help="the training corpus, for the baseline (default: the one the model records)"
     )

@@ -24,6 +24,7 @@ class EvalOptions:
     cuts: int = 500
     seed: int = 0
     baseline: bool = True
+    split: str | None = None  # evaluate a split of the corpus (e.g. "test") instead of --files
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,14 @@ def run_eval(options: EvalOptions) -> EvalReport:
 
     if options.cuts < 1:
         raise InklingError("--cuts must be positive")
-    files = collect_eval_files(options.files)
     loaded = load_checkpoint(options.model)
     corpus = options.corpus or _recorded_corpus(loaded.meta)
+    if options.split is not None:
+        if corpus is None:
+            raise InklingError("--split needs a corpus: give --corpus")
+        files = [(doc.path, doc.text) for doc in iter_documents(corpus, options.split)]
+    else:
+        files = collect_eval_files(options.files)
     if corpus is not None and not (corpus / "report.json").is_file():
         if options.corpus is not None or options.baseline:
             raise InklingError(f"{corpus} is not a corpus folder (give --corpus, or --no-baseline)")
@@ -96,6 +102,7 @@ def run_eval(options: EvalOptions) -> EvalReport:
     )
     data = {
         "model": str(options.model),
+        "evaluated": options.split or [str(p) for p in options.files],
         "files": len(files),
         "cuts": len(sample.examples),
         "seed": options.seed,

@@ -37,6 +37,37 @@ def epoch_stream(
     return encode_stream(tokenizer, [transform_document(texts[i], rng, transforms) for i in order])
 
 
+PAD = -1  # target id of padding in document rows: no loss, no bytes
+
+
+def document_rows(
+    tokenizer: Tokenizer, texts: Sequence[str], n_rows: int, max_tokens: int | None = None
+) -> torch.Tensor:
+    """Whole documents, each behind an end-of-file token, packed into rows padded with PAD: (R, N).
+
+    Every row starts at a document boundary, as completion in an editor does; evaluating rows cut from
+    the middle of a file with a zero state measures a condition the model never meets.
+    """
+    eot = special_id(tokenizer, specials.EOT)
+    docs: list[list[int]] = []
+    total = 0
+    for encoding in tokenizer.encode_batch(list(texts)):
+        if max_tokens is not None and total >= max_tokens:
+            break
+        docs.append([eot, *encoding.ids])
+        total += len(docs[-1])
+    rows: list[list[int]] = [[] for _ in range(max(1, min(n_rows, len(docs))))]
+    for doc in sorted(docs, key=len, reverse=True):  # longest first into the shortest row: little padding
+        min(rows, key=len).extend(doc)
+    width = max(len(row) for row in rows)
+    if width < 2:
+        raise InklingError("no text to evaluate")
+    out = torch.full((len(rows), width), PAD, dtype=torch.int64)
+    for index, row in enumerate(rows):
+        out[index, : len(row)] = torch.tensor(row, dtype=torch.int64)
+    return out
+
+
 def batchify(stream: np.ndarray, batch_size: int) -> torch.Tensor:
     """Cut a stream into `batch_size` contiguous rows (word_language_model style): (B, N // B)."""
     n = len(stream) // batch_size

@@ -73,6 +73,24 @@ def encode_prompt(tokenizer: Tokenizer, prefix: str, context_chars: int) -> list
     return [eot, *tokenizer.encode(prefix).ids]
 
 
+def heal(vocab: Vocab, ids: list[int], prefix: str) -> bytes:
+    """Back off the tokens of the prefix's last pre-tokenizer chunk (a word, a run of punctuation or of
+    whitespace) and return their bytes, which the generated text must then start with.
+
+    The cut often falls where training text never had a token boundary (`os.pa` before `path`, the
+    indentation before `return`); re-generating the whole chunk puts the boundary where the tokenizer would.
+    """
+    pre_tokenizer = vocab.tokenizer.pre_tokenizer
+    chunks = pre_tokenizer.pre_tokenize_str(prefix[-64:]) if pre_tokenizer is not None and prefix else []
+    owed = len(chunks[-1][0]) if chunks else 0  # byte-level chunk: one character per byte
+    popped: list[int] = []
+    while (
+        sum(len(vocab.bytes[t]) for t in popped) < owed and len(ids) > 1 and ids[-1] not in vocab.special_ids
+    ):
+        popped.insert(0, ids.pop())
+    return b"".join(vocab.bytes[t] for t in popped)
+
+
 @torch.no_grad()
 def generate(
     model: RNNLanguageModel,
@@ -83,12 +101,12 @@ def generate(
 ) -> str:
     """Greedy continuation of `prefix`: the rest of the line, or (mode "block") the body of an empty block.
 
-    Token healing: the last prompt token is backed off and the generated text must start with its
-    bytes, so a half-typed identifier is continued with the tokenizer's real boundary, never restarted.
+    Token healing (see `heal`): a half-typed identifier is continued with the tokenizer's real
+    boundary, never restarted.
     """
     device = next(model.parameters()).device
     ids = encode_prompt(vocab.tokenizer, prefix, config.context_chars)
-    stem = vocab.bytes[ids.pop()] if len(ids) > 1 and ids[-1] not in vocab.special_ids else b""
+    stem = heal(vocab, ids, prefix)
     pending = stem
     logits, hidden = model(torch.tensor([ids], device=device), model.init_hidden(1, device))
     current_line = prefix.rsplit("\n", 1)[-1]

@@ -48,7 +48,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     grad_clip: float = 0.5
     eval_every: int = 200
-    eval_tokens: int = 200_000  # validation tokens per evaluation (a fixed prefix of the valid split)
+    eval_tokens: int = 200_000  # validation tokens per evaluation (whole files from the start of the split)
     steps: int | None = None  # total optimizer steps; else derived from `minutes` or `epochs`
     epochs: float = 1.0
     minutes: float | None = None  # wall-clock budget; the schedule is fitted to it after a few steps
@@ -90,13 +90,12 @@ class TrainResult:
     interrupted: bool
 
 
-def lr_at(step: int, total: int, config: TrainConfig) -> float:
-    """Linear warm-up, then cosine decay from lr to lr * min_lr_ratio at `total` steps."""
+def lr_at(step: int, progress: float, config: TrainConfig) -> float:
+    """Linear warm-up over the first steps, then cosine decay to lr * min_lr_ratio as progress goes 0 → 1."""
     if step < config.warmup_steps:
         return config.lr * (step + 1) / config.warmup_steps
-    progress = min(1.0, (step - config.warmup_steps) / max(1, total - config.warmup_steps))
     floor = config.lr * config.min_lr_ratio
-    return floor + 0.5 * (config.lr - floor) * (1.0 + math.cos(math.pi * progress))
+    return floor + 0.5 * (config.lr - floor) * (1.0 + math.cos(math.pi * min(1.0, max(0.0, progress))))
 
 
 class _StopFlag:
@@ -161,9 +160,7 @@ def _train(
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     net: torch.nn.Module = DistributedDataParallel(model) if info.enabled else model
     byte_len = dataset.byte_lengths(tokenizer)
-    valid_stream = dataset.encode_stream(tokenizer, valid_texts)[: config.eval_tokens + 1]
-    valid_rows = dataset.batchify(valid_stream, min(16, max(1, len(valid_stream) // (2 * config.seq_len))))
-    valid_rows = valid_rows.to(config.device)
+    valid_rows = dataset.document_rows(tokenizer, valid_texts, 16, config.eval_tokens).to(config.device)
 
     step, epoch, batch_index, best_loss, best_bpb, elapsed = 0, 0, 0, math.inf, math.inf, 0.0
     total_steps = config.steps
@@ -230,6 +227,26 @@ def _train(
                 ),
             )
 
+    last_evaluated = step
+
+    def evaluate_and_save() -> None:
+        nonlocal best_loss, best_bpb, last_evaluated
+        best_loss, best_bpb = _evaluate_and_keep_best(
+            model,
+            valid_rows,
+            provenance,
+            byte_len,
+            tokenizer,
+            out_dir,
+            info,
+            step,
+            best_loss,
+            best_bpb,
+            started,
+        )
+        last_evaluated = step
+        save_state()
+
     model.train()
     with _StopFlag() as stop:
         while total_steps is None or step < total_steps:
@@ -245,7 +262,9 @@ def _train(
                 hidden = model.init_hidden(rows.size(0), config.device)
             x, y = dataset.window(rows, batch_index, config.seq_len)
             for group in optimizer.param_groups:
-                group["lr"] = lr_at(step, total_steps or config.warmup_steps * 1000, config)
+                group["lr"] = lr_at(
+                    step, _progress(step, total_steps, time.perf_counter() - started, config), config
+                )
             logits, hidden = net(x, hidden)
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
             optimizer.zero_grad(set_to_none=True)
@@ -254,46 +273,22 @@ def _train(
             optimizer.step()
             hidden = repackage_hidden(hidden)
             step, batch_index = step + 1, batch_index + 1
-            if total_steps is None and step == min(20, config.warmup_steps):
-                total_steps = _fit_steps_to_budget(step, time.perf_counter() - started, config)
-                bar.total = total_steps
             bar.update(1)
             rate = (step * tokens_per_step - tokens_at_start) / max(
                 1e-9, time.perf_counter() - started - elapsed
             )
-            bar.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{rate:,.0f}", refresh=False)
+            postfix = {"loss": f"{loss.item():.3f}", "tok_s": f"{rate:,.0f}"}
+            if config.minutes is not None:
+                left = max(0, int(config.minutes * 60 - (time.perf_counter() - started)))
+                postfix["left"] = f"{left // 60}:{left % 60:02d}"
+            bar.set_postfix(postfix, refresh=False)
             if step % config.eval_every == 0 or step == total_steps:
-                best_loss, best_bpb = _evaluate_and_keep_best(
-                    model,
-                    valid_rows,
-                    provenance,
-                    byte_len,
-                    tokenizer,
-                    out_dir,
-                    info,
-                    step,
-                    best_loss,
-                    best_bpb,
-                    started,
-                )
-                save_state()
+                evaluate_and_save()
     bar.close()
-    if interrupted or (step % config.eval_every and step != total_steps):
-        if not interrupted:
-            best_loss, best_bpb = _evaluate_and_keep_best(
-                model,
-                valid_rows,
-                provenance,
-                byte_len,
-                tokenizer,
-                out_dir,
-                info,
-                step,
-                best_loss,
-                best_bpb,
-                started,
-            )
+    if interrupted:
         save_state()
+    elif step != last_evaluated:  # stopped by the time budget between evaluations
+        evaluate_and_save()
     return TrainResult(
         steps=step,
         tokens=step * tokens_per_step,
@@ -304,11 +299,13 @@ def _train(
     )
 
 
-def _fit_steps_to_budget(step: int, seconds: float, config: TrainConfig) -> int:
-    """Total steps that fit the --minutes budget at the measured speed, leaving room for evaluations."""
+def _progress(step: int, total_steps: int | None, seconds: float, config: TrainConfig) -> float:
+    """How far the decay has gone: by steps, or with a --minutes budget by time (speed varies on a shared
+    machine, and the decay must end when the budget does)."""
+    if total_steps is not None:
+        return (step - config.warmup_steps) / max(1, total_steps - config.warmup_steps)
     assert config.minutes is not None
-    per_step = seconds / step
-    return max(step + 1, int(config.minutes * 60 * 0.9 / per_step))
+    return seconds / (config.minutes * 60)
 
 
 def _evaluate_and_keep_best(

@@ -1,0 +1,117 @@
+"""Decoding: token healing continues a half-typed word, and the line and block stop rules hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inkling.completion.gate import decide
+from inkling.data.corpus import build_corpus
+from inkling.lm.checkpoint import LoadedModel, load_checkpoint
+from inkling.lm.decode import Vocab, generate
+from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
+from inkling.lm.train import TrainConfig, train
+
+SOURCE = """\
+import os
+
+
+def total_size(paths):
+    result = 0
+    for path in paths:
+        result += os.path.getsize(path)
+    return result
+
+
+def first_existing(paths):
+    for candidate in paths:
+        if os.path.exists(candidate):
+            return candidate
+    return None
+"""
+
+
+@pytest.fixture(scope="module")
+def memorized(tmp_path_factory: pytest.TempPathFactory) -> LoadedModel:
+    """A tiny model that has learned one small file by heart (copies differ by a comment, so none is deduped)."""
+    root = tmp_path_factory.mktemp("memo")
+    src = root / "src"
+    src.mkdir()
+    for i in range(40):
+        (src / f"mod{i}.py").write_text(f"# copy {i}\n{SOURCE}", encoding="utf-8")
+    build_corpus([src], root / "corpus")
+    save_tokenizer(train_tokenizer([SOURCE] * 5, vocab_size=300), root / "tok")
+    config = TrainConfig(
+        steps=400,
+        batch_size=8,
+        seq_len=32,
+        lr=1e-2,
+        eval_every=400,
+        eval_tokens=500,
+        fim_rate=0.0,
+        docstring_rate=0.0,
+    )
+    train(root / "corpus", root / "tok", root / "model", config)
+    return load_checkpoint(root / "model")
+
+
+def _complete(loaded: LoadedModel, prefix: str, suffix: str = "\n") -> str:
+    return generate(loaded.model, Vocab(loaded.tokenizer), prefix, decide(prefix, suffix))
+
+
+def _cut(marker: str) -> str:
+    return "# copy 3\n" + SOURCE[: SOURCE.index(marker) + len(marker)]
+
+
+def test_rest_of_line(memorized: LoadedModel) -> None:
+    assert _complete(memorized, _cut("result += ")) == "os.path.getsize(path)"
+
+
+@pytest.mark.parametrize(
+    "line_start,typed,rest",
+    [
+        ("        result += ", "os.pa", "th.getsize(path)"),
+        ("        result += ", "os.path.gets", "ize(path)"),
+        ("        result += ", "os.path.getsize(pa", "th)"),
+        ("def total_size(paths):\n    ", "r", "esult = 0"),
+        ("def total_size(paths):\n    ", "resu", "lt = 0"),
+    ],
+)
+def test_half_typed_word_is_continued_not_restarted(
+    memorized: LoadedModel, line_start: str, typed: str, rest: str
+) -> None:
+    """Token healing: the cut falls inside a BPE token, and the rest of the word still comes out."""
+    assert _complete(memorized, _cut(line_start) + typed) == rest
+
+
+def test_block_at_empty_block_start(memorized: LoadedModel) -> None:
+    prefix = _cut("def first_existing(paths):\n")
+    body = _complete(memorized, prefix, "\n")
+    assert body.splitlines()[0] == "    for candidate in paths:"
+    assert "return None" in body
+    assert "def " not in body  # stops at the dedent to a new top-level statement
+
+
+def test_line_mode_never_crosses_the_line(memorized: LoadedModel) -> None:
+    for marker in ("import", "def total", "for path", "return"):
+        assert "\n" not in _complete(memorized, _cut(marker))
+
+
+def test_vocab_healing_mask(memorized: LoadedModel) -> None:
+    vocab = Vocab(memorized.tokenizer)
+    mask = vocab.compatible(b"ge")
+    allowed = {vocab.bytes[i] for i in range(len(vocab.bytes)) if mask[i]}
+    assert b"g" in allowed  # a shorter token that starts the owed text
+    assert all(b.startswith(b"ge") or b"ge".startswith(b) for b in allowed)
+    assert not any(mask[i] for i in vocab.special_ids)
+
+
+def test_empty_prefix(memorized: LoadedModel) -> None:
+    assert isinstance(_complete(memorized, ""), str)
+
+
+def test_tiny_model_completes_real_code(tiny_model: Path) -> None:
+    loaded = load_checkpoint(tiny_model)
+    text = _complete(loaded, "import json\n\n\ndef load(path):\n    with open(path) as f:\n        return ")
+    assert "\n" not in text
