@@ -11,19 +11,10 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from inkling.eval.metrics import FSTRING_END, FSTRING_START, NON_TEXT_TOKENS
+
 log = logging.getLogger(__name__)
 
-# Tokens that are not text a person types at a cursor.
-_NOT_CUTS = frozenset(
-    {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER, tokenize.ENCODING}
-)
-# Python 3.12+ splits f-strings (3.14+: t-strings) into several tokens; only their start is a cut, as on 3.11.
-_FSTRING_START = frozenset(
-    t for t in (getattr(tokenize, "FSTRING_START", None), getattr(tokenize, "TSTRING_START", None)) if t
-)
-_FSTRING_END = frozenset(
-    t for t in (getattr(tokenize, "FSTRING_END", None), getattr(tokenize, "TSTRING_END", None)) if t
-)
 # Physical lines exactly as `io.StringIO(text).readline` yields them to tokenize: split on "\n" only.
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
@@ -140,13 +131,13 @@ def _cut_positions(text: str) -> list[tuple[int, int, int]]:
     cuts: list[tuple[int, int, int]] = []
     fstring_depth = 0  # > 0 inside an f-string that the tokenizer splits into parts (Python 3.12+)
     for tok in _tokenize(lines):
-        if tok.type in _FSTRING_END:
+        if tok.type in FSTRING_END:
             fstring_depth -= 1
             continue
         inside = fstring_depth > 0
-        if tok.type in _FSTRING_START:
+        if tok.type in FSTRING_START:
             fstring_depth += 1
-        if inside or tok.type in _NOT_CUTS:
+        if inside or tok.type in NON_TEXT_TOKENS:
             continue
         row, col = tok.start
         line_start = starts[row - 1]

@@ -8,15 +8,15 @@ import tokenize
 
 from rapidfuzz import fuzz
 
-# Token types that carry no text of their own at the start of a fragment.
-_SKIPPED = frozenset(
+# Token types that carry no text a person types (shared with the cut-point sampler).
+NON_TEXT_TOKENS = frozenset(
     {tokenize.ENCODING, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 )
 # Python 3.12+ splits f-strings (3.14+: t-strings) into start / middle / end tokens; 3.11 keeps one STRING.
-_FSTRING_START = frozenset(
+FSTRING_START = frozenset(
     t for t in (getattr(tokenize, "FSTRING_START", None), getattr(tokenize, "TSTRING_START", None)) if t
 )
-_FSTRING_END = frozenset(
+FSTRING_END = frozenset(
     t for t in (getattr(tokenize, "FSTRING_END", None), getattr(tokenize, "TSTRING_END", None)) if t
 )
 # A string literal opening at the start of the text: optional prefix letters, then the quotes.
@@ -47,7 +47,7 @@ def first_token(text: str) -> str | None:
     tokens = _tokens_until_error(line)
     if tokens and tokens[0].type == tokenize.STRING:
         return tokens[0].string
-    if tokens and tokens[0].type in _FSTRING_START:
+    if tokens and tokens[0].type in FSTRING_START:
         return _fstring_span(line, tokens)
     if _STRING_OPEN.match(line):
         return line  # an unterminated string literal: the rest of the line
@@ -67,7 +67,7 @@ def _tokens_until_error(line: str) -> list[tokenize.TokenInfo]:
     out: list[tokenize.TokenInfo] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(line).readline):
-            if tok.type in _SKIPPED or (tok.type == tokenize.ERRORTOKEN and not tok.string.strip()):
+            if tok.type in NON_TEXT_TOKENS or (tok.type == tokenize.ERRORTOKEN and not tok.string.strip()):
                 continue
             out.append(tok)
     except (tokenize.TokenError, SyntaxError):
@@ -80,9 +80,9 @@ def _fstring_span(line: str, tokens: list[tokenize.TokenInfo]) -> str:
     depth = 0
     start = tokens[0].start[1]
     for tok in tokens:
-        if tok.type in _FSTRING_START:
+        if tok.type in FSTRING_START:
             depth += 1
-        elif tok.type in _FSTRING_END:
+        elif tok.type in FSTRING_END:
             depth -= 1
             if depth == 0 and tok.end[0] == 1:
                 return line[start : tok.end[1]]
