@@ -42,6 +42,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         write(tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a model is ordinary data
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -111,6 +111,8 @@ def generate(
     logits, hidden = model(torch.tensor([ids], device=device), model.init_hidden(1, device))
     current_line = prefix.rsplit("\n", 1)[-1]
     out = bytearray()
+    tokens: list[int] = []
+    ends: list[int] = []  # len(out) after each token
     max_tokens = config.max_tokens * (config.max_lines if mode == "block" else 1)
     for _ in range(max_tokens):
         step_logits = logits[0, -1]
@@ -124,11 +126,30 @@ def generate(
         piece = vocab.bytes[token]
         pending = pending[len(piece) :] if pending.startswith(piece) else b""
         out += piece
+        tokens.append(token)
+        ends.append(len(out))
+        loop = repetition_start(tokens)
+        if loop is not None:  # a greedy decoder caught in a loop: keep one copy and stop
+            del out[ends[loop - 1] if loop else 0 :]
+            break
         text = out[len(stem) :].decode("utf-8", errors="replace")
         if _should_stop(text, mode, current_line, config):
             break
         logits, hidden = model(torch.tensor([[token]], device=device), hidden)
     return _cut(out[len(stem) :].decode("utf-8", errors="replace"), mode, current_line)
+
+
+def repetition_start(tokens: list[int], max_unit: int = 8, min_span: int = 6) -> int | None:
+    """Where the tail of `tokens` began repeating one unit (of 1..max_unit tokens) three or more times
+    over at least `min_span` tokens: the index after the unit's first copy; None when it does not."""
+    for unit in range(1, max_unit + 1):
+        copies = max(3, -(-min_span // unit))
+        if len(tokens) < unit * copies:
+            continue
+        tail = tokens[-unit:]
+        if all(tokens[-unit * (i + 1) : len(tokens) - unit * i] == tail for i in range(1, copies)):
+            return len(tokens) - unit * (copies - 1)
+    return None
 
 
 def _should_stop(text: str, mode: str, current_line: str, config: DecodeConfig) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from inkling.completion.gate import decide
 from inkling.data.corpus import build_corpus
 from inkling.lm.checkpoint import LoadedModel, load_checkpoint
-from inkling.lm.decode import Vocab, generate
+from inkling.lm.decode import Vocab, generate, repetition_start
 from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
 from inkling.lm.train import TrainConfig, train
 
@@ -115,3 +115,17 @@ def test_tiny_model_completes_real_code(tiny_model: Path) -> None:
     loaded = load_checkpoint(tiny_model)
     text = _complete(loaded, "import json\n\n\ndef load(path):\n    with open(path) as f:\n        return ")
     assert "\n" not in text
+
+
+@pytest.mark.parametrize(
+    "tokens,start",
+    [
+        ([1, 2, 3, 4], None),
+        ([9, 5, 6, 5, 6, 5, 6], 3),  # unit (5, 6) three times: keep one copy
+        ([9, 7, 7, 7, 7, 7], None),  # a one-token unit needs six copies
+        ([9, 7, 7, 7, 7, 7, 7], 2),
+        ([1, 2, 3, 1, 2, 3, 1, 2, 3], 3),
+    ],
+)
+def test_repetition_start(tokens: list[int], start: int | None) -> None:
+    assert repetition_start(tokens) == start
