@@ -230,20 +230,25 @@ def _train(
     last_evaluated = step
 
     def evaluate_and_save() -> None:
+        """Validate, log, keep the checkpoint if it is the best so far, and save the resume state."""
         nonlocal best_loss, best_bpb, last_evaluated
-        best_loss, best_bpb = _evaluate_and_keep_best(
-            model,
-            valid_rows,
-            provenance,
-            byte_len,
-            tokenizer,
-            out_dir,
-            info,
-            step,
-            best_loss,
-            best_bpb,
-            started,
-        )
+        loss, bpb = evaluate(model, valid_rows, config.seq_len, byte_len)
+        if info.is_main:
+            record = {
+                "step": step,
+                "tokens": step * tokens_per_step,
+                "valid_loss": round(loss, 5),
+                "bits_per_byte": round(bpb, 5),
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+            previous = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
+            text = previous + json.dumps(record) + "\n"
+            atomic_write(log_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            tqdm.write(f"step {step}: valid loss {loss:.4f}, {bpb:.4f} bits/byte", file=sys.stderr)
+            if loss < best_loss:
+                save_checkpoint(out_dir, model, tokenizer, {"training": {**record, **provenance}})
+        if loss < best_loss:
+            best_loss, best_bpb = loss, bpb
         last_evaluated = step
         save_state()
 
@@ -306,37 +311,3 @@ def _progress(step: int, total_steps: int | None, seconds: float, config: TrainC
         return (step - config.warmup_steps) / max(1, total_steps - config.warmup_steps)
     assert config.minutes is not None
     return seconds / (config.minutes * 60)
-
-
-def _evaluate_and_keep_best(
-    model: RNNLanguageModel,
-    valid_rows: torch.Tensor,
-    provenance: dict[str, Any],
-    byte_len: torch.Tensor,
-    tokenizer: Any,
-    out_dir: Path,
-    info: DistInfo,
-    step: int,
-    best_loss: float,
-    best_bpb: float,
-    started: float,
-) -> tuple[float, float]:
-    config = TrainConfig.from_dict(provenance["config"])
-    loss, bpb = evaluate(model, valid_rows, config.seq_len, byte_len)
-    if info.is_main:
-        record = {
-            "step": step,
-            "tokens": step * config.batch_size * config.seq_len,
-            "valid_loss": round(loss, 5),
-            "bits_per_byte": round(bpb, 5),
-            "seconds": round(time.perf_counter() - started, 1),
-        }
-        line = json.dumps(record) + "\n"
-        log_path = out_dir / LOG_FILE
-        previous = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
-        atomic_write(log_path, lambda tmp: tmp.write_text(previous + line, encoding="utf-8"))
-        tqdm.write(f"step {step}: valid loss {loss:.4f}, {bpb:.4f} bits/byte", file=sys.stderr)
-        if loss < best_loss:
-            meta = {"training": {**record, **provenance}}
-            save_checkpoint(out_dir, model, tokenizer, meta)
-    return (loss, bpb) if loss < best_loss else (best_loss, best_bpb)
