@@ -1,4 +1,4 @@
-"""The `inkling` command line: corpus, tokenizer, train, eval and complete (heavy imports happen per command)."""
+"""The `inkling` command line: corpus, tokenizer, train, eval, complete and serve (heavy imports happen per command)."""
 
 from __future__ import annotations
 
@@ -124,6 +124,13 @@ def _cmd_complete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from inkling.lsp.server import build_server
+
+    build_server(Path(args.model or DEFAULT_MODEL)).start_io()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inkling", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("location")
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.set_defaults(func=_cmd_complete)
+
+    p = sub.add_parser("serve", help="run the language server over stdio")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.set_defaults(func=_cmd_serve)
     return parser
 
 
