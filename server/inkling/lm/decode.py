@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -98,6 +99,7 @@ def generate(
     prefix: str,
     mode: str = "line",
     config: DecodeConfig = DecodeConfig(),
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> str:
     """Greedy continuation of `prefix`: the rest of the line, or (mode "block") the body of an empty block.
 
@@ -115,6 +117,8 @@ def generate(
     ends: list[int] = []  # len(out) after each token
     max_tokens = config.max_tokens * (config.max_lines if mode == "block" else 1)
     for _ in range(max_tokens):
+        if cancelled():  # checked at every token: a newer keystroke makes this answer useless
+            return ""
         step_logits = logits[0, -1]
         if pending:
             step_logits = step_logits.masked_fill(~vocab.compatible(pending), float("-inf"))

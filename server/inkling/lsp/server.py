@@ -21,7 +21,7 @@ def build_server(model_dir: Path) -> LanguageServer:
     ) -> types.InlineCompletionList | None:
         document = ls.workspace.get_text_document(params.text_document.uri)
         offset = document.offset_at_position(params.position)  # UTF-16 positions → string offset
-        text = await engine.complete(document.source[:offset], document.source[offset:])
+        text = await engine.complete(document.source[:offset], document.source[offset:], document.uri)
         if not text.strip():
             return None
         return types.InlineCompletionList(
