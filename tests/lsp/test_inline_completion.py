@@ -46,6 +46,9 @@ async def _stop(client: LanguageClient) -> None:
 async def _session() -> tuple[types.InitializeResult, types.InlineCompletionList | None]:
     client, result = await _start()
     try:
+        unknown = _params()
+        unknown.text_document = types.TextDocumentIdentifier("file:///never/opened.py")
+        assert await client.text_document_inline_completion_async(unknown) is None
         return result, await client.text_document_inline_completion_async(_params())
     finally:
         await _stop(client)

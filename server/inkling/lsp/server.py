@@ -19,6 +19,10 @@ def build_server(model_dir: Path) -> LanguageServer:
     async def inline_completion(
         ls: LanguageServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
+        if params.text_document.uri not in ls.workspace.text_documents:
+            return (
+                None  # never opened: nothing we may read (the server does not read files behind the editor)
+            )
         document = ls.workspace.get_text_document(params.text_document.uri)
         offset = document.offset_at_position(params.position)  # UTF-16 positions → string offset
         text = await engine.complete(document.source[:offset], document.source[offset:], document.uri)
