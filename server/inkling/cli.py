@@ -103,9 +103,7 @@ def _parse_location(location: str) -> tuple[Path, int, int]:
 
 
 def _cmd_complete(args: argparse.Namespace) -> int:
-    from inkling.completion.gate import decide
-    from inkling.lm.checkpoint import load_checkpoint
-    from inkling.lm.decode import Vocab, generate
+    from inkling.completion.engine import Engine
 
     path, line, col = _parse_location(args.location)
     try:
@@ -119,8 +117,7 @@ def _cmd_complete(args: argparse.Namespace) -> int:
         raise InklingError(f"{path} has no position {line}:{col}")
     offset = sum(len(item) + 1 for item in lines[: line - 1]) + col - 1
     prefix, suffix = text[:offset], text[offset:]
-    loaded = load_checkpoint(Path(args.model or DEFAULT_MODEL))
-    print(generate(loaded.model, Vocab(loaded.tokenizer), prefix, decide(prefix, suffix)))
+    print(Engine(Path(args.model or DEFAULT_MODEL)).suggest(prefix, suffix))
     return 0
 
 

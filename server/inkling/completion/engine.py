@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -22,14 +23,24 @@ class Engine:
 
     def __init__(self, model_dir: Path) -> None:
         self.model_dir = model_dir
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-model")
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @cached_property
-    def _loaded(self) -> tuple[LoadedModel, Vocab]:
-        loaded = load_checkpoint(self.model_dir)
-        return loaded, Vocab(loaded.tokenizer)
+    def executor(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-model")
+
+    @cached_property
+    def loaded(self) -> LoadedModel:
+        return load_checkpoint(self.model_dir)
+
+    @cached_property
+    def vocab(self) -> Vocab:
+        return Vocab(self.loaded.tokenizer)
+
+    def suggest(self, prefix: str, suffix: str, cancelled: Callable[[], bool] = lambda: False) -> str:
+        """The suggestion at the end of `prefix`, in the mode the gate picks (synchronous, on this thread)."""
+        return generate(self.loaded.model, self.vocab, prefix, decide(prefix, suffix), cancelled=cancelled)
 
     def _take_ticket(self, document: str) -> int:
         with self._lock:
@@ -45,8 +56,7 @@ class Engine:
 
         if cancelled():  # superseded while it waited for the model thread
             return ""
-        loaded, vocab = self._loaded
-        return generate(loaded.model, vocab, prefix, decide(prefix, suffix), cancelled=cancelled)
+        return self.suggest(prefix, suffix, cancelled)
 
     async def complete(self, prefix: str, suffix: str, document: str = "") -> str:
         """The suggestion at the end of `prefix`; "" when a newer request for the document superseded it."""

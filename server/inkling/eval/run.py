@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from inkling.completion.gate import decide
 from inkling.data.corpus import TRAIN_HASHES_FILE, iter_documents, train_hashes
 from inkling.errors import InklingError
 from inkling.eval.cuts import sample_cuts
@@ -50,13 +49,13 @@ def _recorded_corpus(meta: dict[str, Any]) -> Path | None:
 
 
 def run_eval(options: EvalOptions) -> EvalReport:
-    from inkling.lm.checkpoint import load_checkpoint
-    from inkling.lm.decode import Vocab, generate
+    from inkling.completion.engine import Engine
     from inkling.lm.score import bits_per_byte
 
     if options.cuts < 1:
         raise InklingError("--cuts must be positive")
-    loaded = load_checkpoint(options.model)
+    engine = Engine(options.model)
+    loaded = engine.loaded
     corpus = options.corpus or _recorded_corpus(loaded.meta)
     if options.split is not None:
         if corpus is None:
@@ -73,13 +72,8 @@ def run_eval(options: EvalOptions) -> EvalReport:
     if not sample.examples:
         raise InklingError("the evaluation files offer no cut points")
 
-    vocab = Vocab(loaded.tokenizer)
-
-    def predict(prefix: str, suffix: str) -> str:
-        return generate(loaded.model, vocab, prefix, decide(prefix, suffix))
-
     rows: list[LineScores] = []
-    model_scores, records = score(loaded.path.name or "model", predict, sample.examples)
+    model_scores, records = score(loaded.path.name or "model", engine.suggest, sample.examples)
     rows.append(model_scores)
     if options.baseline:
         if corpus is None:

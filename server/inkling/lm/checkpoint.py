@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
@@ -96,8 +96,6 @@ def read_record(model_dir: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InklingError(f"{config_path} is not valid JSON ({exc})") from exc
     try:
-        from safetensors import safe_open
-
         with safe_open(str(weights_path), framework="pt") as handle:
             header = (handle.metadata() or {}).get("inkling")
     except (SafetensorError, OSError, ValueError) as exc:
