@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inkling.errors import InklingError
+from inkling.settings import Settings, parse_settings
 
 DEFAULT_MODEL = Path(__file__).parent / "assets" / "default"
 
@@ -85,6 +86,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         seed=args.seed,
         baseline=not args.no_baseline,
         split=args.split,
+        settings=_settings(args.set),
     )
     if not options.files and options.split is None:
         raise InklingError("give --files, or --split with a corpus")
@@ -117,14 +119,46 @@ def _cmd_complete(args: argparse.Namespace) -> int:
         raise InklingError(f"{path} has no position {line}:{col}")
     offset = sum(len(item) + 1 for item in lines[: line - 1]) + col - 1
     prefix, suffix = text[:offset], text[offset:]
-    print(Engine(Path(args.model or DEFAULT_MODEL)).suggest(prefix, suffix))
+    engine = Engine(Path(args.model or DEFAULT_MODEL), _settings(args.set))
+    engine.load(engine.model_dir)  # a broken model is an error even where the gate would suggest nothing
+    print(engine.suggest_text(prefix, suffix))
     return 0
 
 
+def _settings(pairs: list[str]) -> Settings:
+    """--set name=value pairs (JSON values, e.g. beamWidth=2) as Settings; a bad one is an error here."""
+    raw: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise InklingError(f"--set wants NAME=VALUE, got {pair!r}")
+        try:
+            raw[name] = json.loads(value)
+        except json.JSONDecodeError:
+            raw[name] = value
+    settings, warnings = parse_settings(raw)
+    if warnings:
+        raise InklingError("; ".join(warnings))
+    return settings
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
     from inkling.lsp.server import build_server
 
-    build_server(Path(args.model or DEFAULT_MODEL)).start_io()
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("pygls").setLevel(logging.WARNING)  # at INFO it logs every message, documents included
+    server = build_server(Path(args.model or DEFAULT_MODEL))
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            raise InklingError(f"--tcp wants HOST:PORT, got {args.tcp!r}")
+        server.start_tcp(host or "127.0.0.1", int(port))
+        return 0
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # stdout is the protocol: a stray print must not corrupt it
+    server.start_io(sys.stdin.buffer, protocol_out)
     return 0
 
 
@@ -172,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", help="the training corpus, for the baseline (default: the one the model records)"
     )
     p.add_argument("--cuts", type=int, default=500)
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a server setting")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--json")
@@ -180,16 +215,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("complete", help="print the completion at FILE:LINE:COL (1-based)")
     p.add_argument("location")
     p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a server setting")
     p.set_defaults(func=_cmd_complete)
 
-    p = sub.add_parser("serve", help="run the language server over stdio")
+    p = sub.add_parser("serve", help="run the language server (stdio unless --tcp)")
     p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
     p.set_defaults(func=_cmd_serve)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "complete", "eval"):
+        from inkling.lm.runtime import single_thread
+
+        single_thread()
     try:
         return int(args.func(args))
     except InklingError as exc:

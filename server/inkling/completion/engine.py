@@ -1,4 +1,4 @@
-"""The completion engine: the loaded model on its own single-thread executor, prefix/suffix in, text out.
+"""The completion engine: the model on its own single-thread executor; requests in, post-processed suggestions out.
 
 The newest request for a document wins: each request takes a ticket for its document, and generation
 gives up at the next token once a newer ticket exists or the request was cancelled.
@@ -8,39 +8,111 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
+from inkling.completion import items
 from inkling.completion.gate import decide
-from inkling.lm.checkpoint import LoadedModel, load_checkpoint
-from inkling.lm.decode import Vocab, generate
+from inkling.completion.postprocess import Context, run
+from inkling.completion.types import Request, Suggestion
+from inkling.lm.checkpoint import load_checkpoint
+from inkling.lm.decode import DecodeConfig
+from inkling.lm.runtime import Runtime
+from inkling.settings import Settings
+
+T = TypeVar("T")
+Cancelled = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
 
 
 class Engine:
     """Owns the model; every model call runs on one dedicated thread, never on the protocol's threads."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, settings: Settings | None = None) -> None:
         self.model_dir = model_dir
+        self.settings = settings or Settings()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-model")
+        self.last_latency_ms: float | None = None
+        self._runtime: Runtime | None = None
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    @cached_property
-    def executor(self) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-model")
+    # --- the model (on the model thread) ---
 
-    @cached_property
-    def loaded(self) -> LoadedModel:
-        return load_checkpoint(self.model_dir)
+    @property
+    def runtime(self) -> Runtime:
+        """The loaded model, loaded on first use."""
+        if self._runtime is None:
+            self._runtime = Runtime(load_checkpoint(self.model_dir))
+        return self._runtime
 
-    @cached_property
-    def vocab(self) -> Vocab:
-        return Vocab(self.loaded.tokenizer)
+    @property
+    def loaded(self) -> bool:
+        return self._runtime is not None
 
-    def suggest(self, prefix: str, suffix: str, cancelled: Callable[[], bool] = lambda: False) -> str:
-        """The suggestion at the end of `prefix`, in the mode the gate picks (synchronous, on this thread)."""
-        return generate(self.loaded.model, self.vocab, prefix, decide(prefix, suffix), cancelled=cancelled)
+    def load(self, model_dir: Path) -> str:
+        """Load (or switch to) a model folder; on failure the current model stays. Returns the model's name."""
+        if self._runtime is None or model_dir != self.model_dir:
+            runtime = Runtime(load_checkpoint(model_dir))  # raises before anything changes
+            self._runtime, self.model_dir = runtime, model_dir
+        return model_dir.name
+
+    def decode_config(self) -> DecodeConfig:
+        s = self.settings
+        return DecodeConfig(
+            max_tokens=s.max_tokens,
+            max_lines=s.max_lines,
+            beam_width=s.beam_width,
+            context_chars=s.context_chars,
+            suffix_chars=s.suffix_chars,
+            fill_in_the_middle=s.fill_in_the_middle,
+        )
+
+    def suggest(self, request: Request, cancelled: Cancelled = _never) -> Suggestion | None:
+        """The best suggestion that survives post-processing and the confidence threshold (synchronous)."""
+        mode = decide(request.prefix, request.suffix, self.settings.multiline)
+        if mode == "none":
+            return None
+        found = self.runtime.generate(
+            request.prefix, request.suffix, mode, self.decode_config(), request.document, cancelled
+        )
+        context = Context(request.prefix, request.suffix, mode)
+        for hypothesis in found or []:  # the beam's next hypothesis when post-processing drops one
+            suggestion = run(hypothesis.text, context, self.settings.min_chars)
+            if suggestion is not None:
+                if hypothesis.confidence < self.settings.min_confidence:
+                    return None
+                return replace(suggestion, confidence=hypothesis.confidence)
+        return None
+
+    def suggest_text(self, prefix: str, suffix: str) -> str:
+        """Only the suggestion's text, "" for none: the predictor that `inkling eval` and `complete` score."""
+        suggestion = self.suggest(Request(prefix, suffix))
+        return suggestion.text if suggestion is not None else ""
+
+    def rank(self, request: Request, cancelled: Cancelled = _never) -> list[items.Item]:
+        """The completion list at the cursor: model-ranked words, the document's names, one whole line."""
+        config = replace(self.decode_config(), beam_width=max(self.settings.completion_items, 1))
+        words = (
+            []
+            if self.settings.completion_items == 0
+            else self.runtime.generate(
+                request.prefix, request.suffix, "word", config, request.document, cancelled
+            )
+        )
+        if words is None:
+            return []
+        line = self.suggest(request, cancelled) if decide(request.prefix, request.suffix) != "none" else None
+        return items.merge(request.prefix, request.suffix, words, line)
+
+    # --- requests (from the protocol's event loop) ---
 
     def _take_ticket(self, document: str) -> int:
         with self._lock:
@@ -48,25 +120,42 @@ class Engine:
             self._tickets[document] = ticket
             return ticket
 
-    def _complete_sync(
-        self, prefix: str, suffix: str, document: str, ticket: int, stop: threading.Event
-    ) -> str:
-        def cancelled() -> bool:
-            return stop.is_set() or self._tickets.get(document) != ticket
-
-        if cancelled():  # superseded while it waited for the model thread
-            return ""
-        return self.suggest(prefix, suffix, cancelled)
-
-    async def complete(self, prefix: str, suffix: str, document: str = "") -> str:
-        """The suggestion at the end of `prefix`; "" when a newer request for the document superseded it."""
-        ticket = self._take_ticket(document)
+    async def _on_model_thread(
+        self, request: Request, work: Callable[[Request, Cancelled], T], empty: T
+    ) -> T:
+        ticket = self._take_ticket(request.document)
         stop = threading.Event()
-        loop = asyncio.get_running_loop()
+
+        def cancelled() -> bool:
+            return stop.is_set() or self._tickets.get(request.document) != ticket
+
+        def job() -> T:
+            if cancelled():  # superseded while it waited for the model thread
+                return empty
+            start = time.perf_counter()
+            result = work(request, cancelled)
+            if not cancelled():
+                self.last_latency_ms = (time.perf_counter() - start) * 1000
+            return result
+
         try:
-            return await loop.run_in_executor(
-                self.executor, self._complete_sync, prefix, suffix, document, ticket, stop
-            )
+            return await asyncio.get_running_loop().run_in_executor(self.executor, job)
         except asyncio.CancelledError:  # $/cancelRequest: the model thread stops at its next token
             stop.set()
             raise
+
+    async def complete(self, request: Request) -> Suggestion | None:
+        """The inline suggestion; None when there is none or a newer request for the document superseded it."""
+        return await self._on_model_thread(request, self.suggest, None)
+
+    async def complete_list(self, request: Request) -> list[items.Item]:
+        return await self._on_model_thread(request, self.rank, [])
+
+    async def call(self, work: Callable[[], T]) -> T:
+        """Run `work` on the model thread (loading, switching models, forgetting a document)."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+
+    def forget(self, document: str) -> None:
+        """Drop a closed document's cached state (on the model thread, like every use of the runtime)."""
+        if self._runtime is not None:
+            self.executor.submit(self._runtime.forget, document)

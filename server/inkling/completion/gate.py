@@ -1,10 +1,12 @@
-"""The gate: decide whether the cursor wants the rest of a line or the body of an empty block."""
+"""The gate: decide whether the cursor wants nothing, the rest of a line, or the body of an empty block."""
 
 from __future__ import annotations
 
-from typing import Literal
+from inkling.completion.types import Mode
 
-Mode = Literal["line", "block"]
+# Text after the cursor that an editor puts there by itself (auto-closed brackets and quotes): completing
+# in front of it is still completing the line.
+CLOSERS = frozenset(")]}\"':;, \t\r")
 
 
 def _indent(line: str) -> int:
@@ -16,12 +18,17 @@ def _code(line: str) -> str:
     return line.split("#", 1)[0].rstrip()
 
 
-def decide(prefix: str, suffix: str) -> Mode:
-    """Block mode at the start of an empty block (a blank line after a line ending in ':'), else line mode."""
+def decide(prefix: str, suffix: str, multiline: bool = True) -> Mode:
+    """ "none" in the middle of a word or of a line's text, "block" at the start of an empty block (a blank
+    line after a line ending in ':'), else "line". Without `multiline`, never "block"."""
     before = prefix.rsplit("\n", 1)
     current = before[-1]
     after_cursor = suffix.split("\n", 1)[0]
-    if current.strip() or after_cursor.strip() or len(before) == 1:
+    if after_cursor[:1].isalnum() or after_cursor[:1] == "_":
+        return "none"  # inside a word: whatever we add splits it
+    if any(c not in CLOSERS for c in after_cursor):
+        return "none"  # editing inside a line: a suggestion would have to guess how it joins the rest
+    if current.strip() or after_cursor.strip() or len(before) == 1 or not multiline:
         return "line"
     opener = next((line for line in reversed(before[0].splitlines()) if line.strip()), "")
     if not _code(opener).endswith(":"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from inkling.eval.cuts import sample_cuts
 from inkling.eval.leakage import collect_eval_files, refuse_training_files
 from inkling.eval.line_completion import LineScores, format_table, score
 from inkling.eval.ngram import NGramModel, encode_documents
+from inkling.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class EvalOptions:
     seed: int = 0
     baseline: bool = True
     split: str | None = None  # evaluate a split of the corpus (e.g. "test") instead of --files
+    settings: Settings = field(default_factory=Settings)  # the server settings the model runs with
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ def run_eval(options: EvalOptions) -> EvalReport:
 
     if options.cuts < 1:
         raise InklingError("--cuts must be positive")
-    engine = Engine(options.model)
-    loaded = engine.loaded
+    engine = Engine(options.model, options.settings)
+    loaded = engine.runtime.loaded
     corpus = options.corpus or _recorded_corpus(loaded.meta)
     if options.split is not None:
         if corpus is None:
@@ -73,7 +75,7 @@ def run_eval(options: EvalOptions) -> EvalReport:
         raise InklingError("the evaluation files offer no cut points")
 
     rows: list[LineScores] = []
-    model_scores, records = score(loaded.path.name or "model", engine.suggest, sample.examples)
+    model_scores, records = score(loaded.path.name or "model", engine.suggest_text, sample.examples)
     rows.append(model_scores)
     if options.baseline:
         if corpus is None:
@@ -100,6 +102,7 @@ def run_eval(options: EvalOptions) -> EvalReport:
         "files": len(files),
         "cuts": len(sample.examples),
         "seed": options.seed,
+        "settings": asdict(options.settings),
         "bits_per_byte": bpb,
         "scores": [asdict(r) for r in rows],
         "examples": records[:50],

@@ -122,7 +122,7 @@ def load_checkpoint(model_dir: Path, device: str = "cpu") -> LoadedModel:
         tensors = load_file(str(model_dir / WEIGHTS_FILE), device=device)
     except (SafetensorError, OSError) as exc:
         raise InklingError(f"{model_dir / WEIGHTS_FILE} is corrupt or truncated ({exc})") from exc
-    model = RNNLanguageModel(config)
+    model = RNNLanguageModel(config, init_weights=False)
     if config.tie_weights:
         tensors["head.weight"] = tensors["embed.weight"]
     try:

@@ -53,7 +53,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 class RNNLanguageModel(nn.Module):
     """Embedding → stacked LSTM/GRU → (projection) → logits over the vocabulary."""
 
-    def __init__(self, config: ModelConfig) -> None:
+    def __init__(self, config: ModelConfig, init_weights: bool = True) -> None:
         super().__init__()
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.n_embd)
@@ -69,7 +69,8 @@ class RNNLanguageModel(nn.Module):
         self.head = nn.Linear(config.n_embd if config.tie_weights else config.n_hidden, config.vocab_size)
         if config.tie_weights:
             self.head.weight = self.embed.weight
-        self._init_weights()
+        if init_weights:  # skipped when a checkpoint's weights replace them anyway (orthogonal init is slow)
+            self._init_weights()
 
     def _init_weights(self) -> None:
         nn.init.normal_(self.embed.weight, std=0.05)
@@ -89,11 +90,15 @@ class RNNLanguageModel(nn.Module):
             return (torch.zeros(shape, device=device), torch.zeros(shape, device=device))
         return (torch.zeros(shape, device=device),)
 
-    def forward(self, idx: torch.Tensor, hidden: Hidden) -> tuple[torch.Tensor, Hidden]:
-        """idx (B, T) token ids → logits (B, T, V) and the new hidden state."""
+    def forward(
+        self, idx: torch.Tensor, hidden: Hidden, last_only: bool = False
+    ) -> tuple[torch.Tensor, Hidden]:
+        """idx (B, T) token ids → logits (B, T, V) (or (B, 1, V) with last_only) and the new hidden state."""
         x = self.drop(self.embed(idx))  # (B, T, E)
         state: Any = hidden if self.config.cell == "lstm" else hidden[0]
         out, new_state = self.rnn(x, state)  # out (B, T, H)
+        if last_only:
+            out = out[:, -1:]  # (B, 1, H): a prompt only needs the next token's distribution
         out = self.drop(out)
         if self.proj is not None:
             out = self.proj(out)  # (B, T, E)

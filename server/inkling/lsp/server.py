@@ -2,38 +2,148 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
 from inkling.completion.engine import Engine
+from inkling.errors import InklingError
+from inkling.lsp.convert import completion_item, inline_item, to_request
+from inkling.lsp.protocol import STATUS, InklingProtocol, Status
+from inkling.settings import parse_settings
+
+log = logging.getLogger("inkling.server")
+MODEL_INFO = "inkling.modelInfo"
+STATUS_INTERVAL_S = 1.0  # latency updates reach the status bar at most this often
 
 
-def build_server(model_dir: Path) -> LanguageServer:
-    server = LanguageServer("inkling", __version__)
-    engine = Engine(model_dir)
+class InklingServer(LanguageServer):
+    """A pygls server that owns the engine and tells the client how it is doing."""
+
+    def __init__(self, model_dir: Path) -> None:
+        super().__init__("inkling", __version__, protocol_cls=InklingProtocol)
+        self.default_model = model_dir
+        self.engine = Engine(model_dir)
+        self.requested_model = model_dir
+        self.status = Status("loading")
+        self._status_sent = 0.0
+
+    def say(self, level: int, message: str) -> None:
+        """To stderr and to the client's log (`window/logMessage`)."""
+        log.log(level, message)
+        kinds = {logging.ERROR: types.MessageType.Error, logging.WARNING: types.MessageType.Warning}
+        self.window_log_message(types.LogMessageParams(kinds.get(level, types.MessageType.Info), message))
+
+    def set_status(self, state: str, message: str = "", force: bool = True) -> None:
+        now = time.monotonic()
+        if not force and now - self._status_sent < STATUS_INTERVAL_S:
+            return
+        self._status_sent = now
+        model = self.engine.model_dir.name
+        self.status = Status(state, model, self.engine.last_latency_ms, message)  # type: ignore[arg-type]
+        self.protocol.notify(STATUS, self.status.to_json())
+
+    def apply_settings(self, raw: object) -> Path:
+        """Take the client's settings; returns the model folder they ask for."""
+        settings, warnings = parse_settings(raw, self.engine.settings)
+        for warning in warnings:
+            self.say(logging.WARNING, warning)
+        self.engine.settings = settings
+        return Path(settings.model_path).expanduser() if settings.model_path else self.default_model
+
+    async def load_model(self, model_dir: Path) -> None:
+        """Load or switch the model on the model thread; a failure keeps the current model and says why."""
+        first = not self.engine.loaded
+        self.set_status("loading" if first else "busy")
+        try:
+            name = await self.engine.call(lambda: self.engine.load(model_dir))
+        except (InklingError, OSError, ValueError, RuntimeError) as exc:
+            message = f"cannot load the model in {model_dir}: {exc}"
+            self.say(logging.ERROR, message)
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+            self.set_status("error" if first else "ready", message)
+            return
+        self.say(logging.INFO, f"model {name} ready ({self.engine.model_dir})")
+        self.set_status("ready" if self.engine.settings.enabled else "disabled")
+
+
+def build_server(model_dir: Path) -> InklingServer:
+    server = InklingServer(model_dir)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: InklingServer, params: types.InitializeParams) -> None:
+        ls.requested_model = ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: InklingServer, params: types.InitializedParams) -> None:
+        await ls.load_model(ls.requested_model)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: InklingServer, params: types.DidChangeConfigurationParams) -> None:
+        ls.requested_model = ls.apply_settings(params.settings)
+        if ls.requested_model != ls.engine.model_dir or not ls.engine.loaded:
+            await ls.load_model(ls.requested_model)
+        elif ls.status.state in ("ready", "disabled"):
+            ls.set_status("ready" if ls.engine.settings.enabled else "disabled")
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: InklingServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.engine.forget(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
-        ls: LanguageServer, params: types.InlineCompletionParams
+        ls: InklingServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
-        if params.text_document.uri not in ls.workspace.text_documents:
-            return (
-                None  # never opened: nothing we may read (the server does not read files behind the editor)
-            )
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        offset = document.offset_at_position(params.position)  # UTF-16 positions → string offset
-        text = await engine.complete(document.source[:offset], document.source[offset:], document.uri)
-        if not text.strip():
+        uri = params.text_document.uri
+        if (
+            not ls.engine.settings.enabled
+            or ls.status.state == "error"
+            or uri not in ls.workspace.text_documents
+        ):
+            return None  # never opened: the server does not read files behind the editor's back
+        request = to_request(ls.workspace.get_text_document(uri), params.position)
+        suggestion = await ls.engine.complete(request)
+        ls.set_status("ready", force=False)
+        if suggestion is None:
             return None
-        return types.InlineCompletionList(
+        return types.InlineCompletionList([inline_item(suggestion, params.position, request.suffix)])
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=["."], resolve_provider=False),
+    )
+    async def completion(ls: InklingServer, params: types.CompletionParams) -> types.CompletionList | None:
+        uri = params.text_document.uri
+        if ls.status.state == "error" or uri not in ls.workspace.text_documents:
+            return None
+        request = to_request(ls.workspace.get_text_document(uri), params.position)
+        found = await ls.engine.complete_list(request)
+        return types.CompletionList(
+            is_incomplete=True,  # the ranking changes with every character typed
             items=[
-                types.InlineCompletionItem(
-                    insert_text=text, range=types.Range(params.position, params.position)
-                )
-            ]
+                completion_item(item, rank, params.position, request.prefix)
+                for rank, item in enumerate(found)
+            ],
         )
+
+    @server.command(MODEL_INFO)
+    async def model_info(ls: InklingServer, *args: Any) -> dict[str, Any]:
+        def info() -> dict[str, Any]:
+            loaded = ls.engine.runtime.loaded
+            return {
+                "name": loaded.path.name,
+                "path": str(loaded.path),
+                "parameters": loaded.model.num_parameters(),
+                "config": loaded.config.to_dict(),
+                "training": loaded.meta.get("training", {}),
+                "lastLatencyMs": ls.engine.last_latency_ms,
+            }
+
+        return await ls.engine.call(info)
 
     return server

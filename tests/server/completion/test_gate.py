@@ -1,4 +1,4 @@
-"""The gate picks block mode only at the start of an empty block."""
+"""The gate picks block mode only at the start of an empty block, and nothing inside a word or a line."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ from inkling.completion.gate import decide
         ("x = foo(", ")\n", "line"),
         ("x = 1\n", "", "line"),  # not after a colon
         ("", "", "line"),
-        ("def f(x):\n    ", "pass\n", "line"),  # text right of the cursor
+        ("def f(x):\n    ", "pass\n", "none"),  # code right of the cursor
+        ("x = fo", "o\n", "none"),  # inside a word
+        ("print(", "value)\n", "none"),  # inside a line's text
+        ('x = ["', '"]\n', "line"),  # only auto-closed characters after the cursor
     ],
 )
 def test_decide(prefix: str, suffix: str, mode: str) -> None:
     assert decide(prefix, suffix) == mode
+
+
+def test_multiline_off_never_offers_a_block() -> None:
+    assert decide("def f(x):\n    ", "\n", multiline=False) == "line"

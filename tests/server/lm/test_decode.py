@@ -9,7 +9,9 @@ import pytest
 from inkling.completion.gate import decide
 from inkling.data.corpus import build_corpus
 from inkling.lm.checkpoint import LoadedModel, load_checkpoint
-from inkling.lm.decode import Vocab, generate, repetition_start
+from inkling.lm.decode import DecodeConfig, repetition_start
+from inkling.lm.prompt import Vocab
+from inkling.lm.runtime import Runtime
 from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
 from inkling.lm.train import TrainConfig, train
 
@@ -56,8 +58,11 @@ def memorized(tmp_path_factory: pytest.TempPathFactory) -> LoadedModel:
     return load_checkpoint(root / "model")
 
 
-def _complete(loaded: LoadedModel, prefix: str, suffix: str = "\n") -> str:
-    return generate(loaded.model, Vocab(loaded.tokenizer), prefix, decide(prefix, suffix))
+def _complete(loaded: LoadedModel, prefix: str, suffix: str = "\n", beam_width: int = 1) -> str:
+    config = DecodeConfig(fill_in_the_middle=False, beam_width=beam_width)  # trained without FIM
+    found = Runtime(loaded).generate(prefix, suffix, decide(prefix, suffix), config)
+    assert found
+    return found[0].text
 
 
 def _cut(marker: str) -> str:

@@ -1,0 +1,103 @@
+"""The loaded model at run time: a per-document cache of RNN states, so a keystroke feeds only new tokens."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from inkling.lm.checkpoint import LoadedModel
+from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
+from inkling.lm.model import Hidden
+from inkling.lm.prompt import Vocab, build_prompt
+
+STRIDE = 16  # a state is kept after every STRIDE prompt tokens
+
+
+def single_thread() -> None:
+    """Run the model on one thread, for a process that serves completions.
+
+    Batch-1 steps are too small to split, and two OpenMP threads sharing two busy cores with the editor
+    and other processes spin-wait: measured 60 ms per cut point with one thread against 5 s with two while
+    another process kept one core busy. (Process-wide, so training keeps its threads elsewhere.)
+    """
+    torch.set_num_threads(1)
+
+
+@dataclass
+class _Entry:
+    ids: list[int]
+    states: list[Hidden]  # states[k]: the state after ids[: k * STRIDE]
+
+
+def _common_length(a: list[int], b: list[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+class Runtime:
+    """Runs prompts through the model, reusing the states of the longest unchanged start of each document's
+    previous prompt. Not thread-safe: call it from one thread (the engine's model thread)."""
+
+    def __init__(self, loaded: LoadedModel, documents: int = 16) -> None:
+        self.loaded = loaded
+        self.model = loaded.model.eval()
+        self.vocab = Vocab(loaded.tokenizer)
+        self.documents = documents
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()
+        self.fed_tokens = 0  # tokens run through the model for prompts, for the benchmark and tests
+
+    def forget(self, document: str) -> None:
+        self._cache.pop(document, None)
+
+    @torch.no_grad()
+    def _prompt_state(
+        self, document: str, ids: list[int], cancelled: Callable[[], bool]
+    ) -> tuple[torch.Tensor, Hidden] | None:
+        """The next-token logits (V,) and state after `ids`; None when cancelled part way."""
+        entry = self._cache.pop(document, None) or _Entry([], [self.model.init_hidden(1)])
+        reuse = min(_common_length(entry.ids, ids), len(ids) - 1) // STRIDE  # feed at least one token
+        states = entry.states[: reuse + 1]
+        hidden = states[-1]
+        start = reuse * STRIDE
+        logits = torch.empty(0)
+        while start < len(ids):
+            if cancelled():
+                return None
+            chunk = ids[start : start + STRIDE]
+            logits, hidden = self.model(torch.tensor([chunk]), hidden, last_only=True)
+            self.fed_tokens += len(chunk)
+            start += len(chunk)
+            if len(chunk) == STRIDE:
+                states.append(hidden)
+        self._cache[document] = _Entry(ids, states)
+        while len(self._cache) > self.documents:
+            self._cache.popitem(last=False)
+        return logits[0, -1], hidden
+
+    def generate(
+        self,
+        prefix: str,
+        suffix: str,
+        mode: DecodeMode,
+        config: DecodeConfig | None = None,
+        document: str = "",
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> list[Generation] | None:
+        """Hypotheses for the cursor between prefix and suffix, best first; None when cancelled."""
+        config = config or DecodeConfig()
+        prompt = build_prompt(
+            self.vocab, prefix, suffix, config.context_chars, config.suffix_chars, config.fill_in_the_middle
+        )
+        state = self._prompt_state(document, prompt.ids, cancelled)
+        if state is None:
+            return None
+        logits, hidden = state
+        return beam_search(
+            self.model, self.vocab, logits, hidden, prompt.stem, mode, prompt.line, config, cancelled
+        )

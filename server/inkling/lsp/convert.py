@@ -1,0 +1,53 @@
+"""LSP ↔ domain: a document and position become a Request; suggestions and items become LSP items."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.workspace import TextDocument
+
+from inkling.completion.items import Item
+from inkling.completion.types import Request, Suggestion
+
+_KINDS = {
+    "model": types.CompletionItemKind.Text,
+    "name": types.CompletionItemKind.Variable,
+    "keyword": types.CompletionItemKind.Keyword,
+    "line": types.CompletionItemKind.Snippet,
+}
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def to_request(document: TextDocument, position: types.Position) -> Request:
+    """The text before and after the cursor (LSP positions count UTF-16 code units; pygls converts them)."""
+    source = document.source
+    offset = document.offset_at_position(position)
+    return Request(source[:offset], source[offset:], document.uri)
+
+
+def _shift(position: types.Position, text: str, sign: int) -> types.Position:
+    """The position `text` (on the same line) further right (sign 1) or left (sign -1)."""
+    return types.Position(position.line, max(position.character + sign * utf16_len(text), 0))
+
+
+def inline_item(suggestion: Suggestion, position: types.Position, suffix: str) -> types.InlineCompletionItem:
+    """The item; its range covers the auto-closed characters the suggestion replaces (on the cursor's line)."""
+    end = _shift(position, suffix[: suggestion.replace], 1)
+    return types.InlineCompletionItem(insert_text=suggestion.text, range=types.Range(position, end))
+
+
+def completion_item(item: Item, rank: int, position: types.Position, prefix: str) -> types.CompletionItem:
+    """A list entry that replaces the typed part of the word; `sortText` keeps the model's order."""
+    start = _shift(position, prefix[len(prefix) - item.replace :], -1)
+    detail = "Inkling" if item.probability is None else f"Inkling {item.probability:.0%}"
+    return types.CompletionItem(
+        label=item.text,
+        kind=_KINDS[item.kind],
+        detail=detail,
+        sort_text=f"{rank:04d}",
+        filter_text=item.text,
+        text_edit=types.TextEdit(types.Range(start, position), item.text),
+        data={"probability": item.probability, "source": item.kind},
+    )

@@ -1,0 +1,1 @@
+"""The file's own style and syntax: the only layer that imports libcst."""
