@@ -77,6 +77,8 @@ def beam_search(
         candidates: list[tuple[float, int, int]] = []  # (score, beam, token)
         for b, beam in enumerate(beams):
             banned = ~vocab.compatible(beam.pending) if beam.pending else vocab.not_eot_special_mask
+            if mode == "block" and not beam.out[len(stem) :].strip():
+                banned = banned | vocab.docstring_mask  # docstrings are a command's job, not a block's
             top = torch.topk(logp[b].masked_fill(banned, float("-inf")), width)
             candidates += [
                 (beam.logprob + v, b, t)

@@ -58,6 +58,10 @@ class Vocab:
         self._sorted_ids = [i for _, i in ordinary]
         self._by_bytes = {b: i for b, i in ordinary}
         self._masks: dict[bytes, torch.Tensor] = {}
+        # Tokens that open a triple-quoted string: a block suggestion does not start with a docstring.
+        self.docstring_mask = torch.tensor(
+            [b.lstrip().lstrip(b"rbuRBU").startswith((b'"""', b"'''")) for b in self.bytes], dtype=torch.bool
+        )
 
     def compatible(self, pending: bytes) -> torch.Tensor:
         """Tokens that agree with the bytes still owed by token healing: they extend or start them."""

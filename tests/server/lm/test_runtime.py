@@ -67,3 +67,11 @@ def test_word_mode_returns_identifiers(runtime: Runtime) -> None:
     assert found is not None and found
     assert all(g.text.isidentifier() or g.text == "" for g in found)
     assert [g.logprob for g in found] == sorted((g.logprob for g in found), reverse=True)
+
+
+def test_a_block_never_starts_with_a_docstring() -> None:
+    shipped = Path(__file__).resolve().parents[3] / "server" / "inkling" / "assets" / "default"
+    runtime = Runtime(load_checkpoint(shipped))  # it starts most function bodies with a docstring
+    found = runtime.generate('import os\n\n\ndef total_size(paths):\n    ', "\n", "block", DecodeConfig(beam_width=3))
+    assert found is not None
+    assert not any(g.text.lstrip().startswith(('"""', "'''")) for g in found)
