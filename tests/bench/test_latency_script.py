@@ -30,13 +30,21 @@ def test_tiny_benchmark_writes_every_section(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert "error" not in data
+    assert set(data["phase_seconds"]) == {
+        "cold_start",
+        "typing",
+        "memory",
+        "line_completion",
+        "completion",
+        "decode",
+    }
 
     typing = data["typing"]
     assert typing["keystrokes"] == 40
     assert typing["answered"] + typing["cancelled"] + typing["errors"] + typing["unanswered"] == 40
     assert typing["answered"] > 0 and typing["errors"] == typing["unanswered"] == 0
     assert 0 < typing["p50_ms"] <= typing["p95_ms"] <= typing["p99_ms"] <= typing["max_ms"]
-    assert 0.0 <= typing["nonempty_share"] <= 1.0
+    assert 0.0 <= typing["nonempty_share"] <= 1.0 and typing["pause_p50_ms"] > 0
 
     cold = data["cold_start"]
     assert len(cold["seconds"]) == 1 and cold["median_s"] > 0

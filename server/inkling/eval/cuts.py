@@ -37,6 +37,12 @@ class Example:
     prefix: str  # the document up to the cut
     suffix: str  # the document from the next line on (the rest of the current line is removed)
     target: str  # the rest of the current line from the cut, without its line ending
+    ending: str = "\n"  # the current line's ending ("" on a last line without one)
+
+    @property
+    def editor_suffix(self) -> str:
+        """The text after the cursor in an editor where the rest of the line was not typed yet."""
+        return self.ending + self.suffix
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,9 @@ def make_example(path: str, text: str, offset: int) -> Example:
     cut = _cut_at(path, text, offset)
     newline = text.find("\n", offset)
     if newline < 0:
-        return Example(cut, text[:offset], "", text[offset:])
+        return Example(cut, text[:offset], "", text[offset:], ending="")
     end = newline - 1 if newline > offset and text[newline - 1] == "\r" else newline
-    return Example(cut, text[:offset], text[newline + 1 :], text[offset:end])
+    return Example(cut, text[:offset], text[newline + 1 :], text[offset:end], ending=text[end : newline + 1])
 
 
 def sample_cuts(files: list[tuple[str, str]], n: int, seed: int) -> CutSample:

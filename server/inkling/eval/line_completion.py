@@ -46,7 +46,7 @@ def score(
     es_sum = 0.0
     for i, example in enumerate(examples):
         start = time.perf_counter()
-        prediction = first_line(predict(example.prefix, example.suffix))
+        prediction = first_line(predict(example.prefix, example.editor_suffix))
         seconds += time.perf_counter() - start
         if prediction.strip():
             suggested += 1

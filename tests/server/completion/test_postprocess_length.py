@@ -33,6 +33,12 @@ def test_a_missing_closer_is_kept_and_one_already_there_is_dropped() -> None:
     assert drop_short(before, at("print(x▮)\n")).text == ""
 
 
+def test_the_colon_that_ends_a_block_header_is_kept() -> None:
+    before = Suggestion(":")
+    assert drop_short(before, at("def size(self)▮\n")) is before
+    assert drop_short(before, at("x = {1▮}\n")).text == ""  # not at the end of the line
+
+
 def test_whitespace_is_always_dropped() -> None:
     assert drop_short(Suggestion("\n        "), at("x = 1▮\n")).text == ""
 

@@ -48,7 +48,7 @@ def test_score_counts_misses_and_partial_credit() -> None:
     }
 
 
-def test_score_passes_prefix_and_suffix() -> None:
+def test_score_passes_prefix_and_the_suffix_an_editor_has() -> None:
     seen: list[tuple[str, str]] = []
 
     def predict(prefix: str, suffix: str) -> str:
@@ -56,7 +56,8 @@ def test_score_passes_prefix_and_suffix() -> None:
         return "x"
 
     score("spy", predict, EXAMPLES[:2])
-    assert seen == [("pre0", "suffix\n"), ("pre1", "suffix\n")]
+    # the rest of the line is not typed yet, so the text after the cursor starts with the line break
+    assert seen == [("pre0", "\nsuffix\n"), ("pre1", "\nsuffix\n")]
 
 
 def test_score_of_nothing() -> None:

@@ -1,4 +1,4 @@
-"""Pass 7: drop suggestions too short to be worth a glance (unless they finish a name or close a bracket)."""
+"""Pass 7: drop suggestions too short to be worth a glance (unless they finish a name, a bracket or a header)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def drop_short(suggestion: Suggestion, context: Context, min_chars: int = 2) -> 
         return suggestion
     finishes_name = _name_char(context.line_before[-1:]) and _name_char(text[:1])
     closes = shown in (")", "]", "}") and not context.line_after.startswith(shown)
-    if shown and (finishes_name or closes):
+    ends_header = shown == ":" and not context.line_after.strip()  # `def f(x)` → `:`, then Enter
+    if shown and (finishes_name or closes or ends_header):
         return suggestion
     return revise(suggestion, "length", text="", replace=0)
 
