@@ -121,8 +121,7 @@ def beam_search(
         rows = torch.tensor([b for _, b in live])
         hidden = tuple(h[:, rows] for h in hidden)
         beams = [beam for beam, _ in live]
-        step_logits, hidden = model(torch.tensor([[beam.tokens[-1]] for beam in beams]), hidden)
-        step_logits = step_logits[:, -1]
+        step_logits, hidden = model.step(torch.tensor([beam.tokens[-1] for beam in beams]), hidden)
     else:
         finished += [
             Generation(_cut(_text(b.out, stem), mode, current_line), b.logprob, len(b.tokens)) for b in beams

@@ -106,6 +106,27 @@ class RNNLanguageModel(nn.Module):
         new_hidden: Hidden = tuple(new_state) if self.config.cell == "lstm" else (new_state,)
         return logits, new_hidden
 
+    def step(self, idx: torch.Tensor, hidden: Hidden) -> tuple[torch.Tensor, Hidden]:
+        """One decoding step, idx (B,) → logits (B, V): the same as forward on one token per row, with the
+        recurrent cells called directly (nn.LSTM's per-call overhead is most of a batch-1 step's time)."""
+        x = self.embed(idx)  # (B, E); dropout is off at inference
+        layers = []
+        for i in range(self.config.n_layers):
+            weights = [
+                getattr(self.rnn, f"{name}_l{i}") for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            ]
+            if self.config.cell == "lstm":
+                h, c = torch.lstm_cell(x, (hidden[0][i], hidden[1][i]), *weights)
+                layers.append((h, c))
+            else:
+                h = torch.gru_cell(x, hidden[0][i], *weights)
+                layers.append((h,))
+            x = h  # (B, H)
+        if self.proj is not None:
+            x = self.proj(x)
+        new_hidden = tuple(torch.stack(parts) for parts in zip(*layers, strict=True))
+        return self.head(x), new_hidden
+
     def loss(self, idx: torch.Tensor, targets: torch.Tensor, hidden: Hidden) -> tuple[torch.Tensor, Hidden]:
         logits, hidden = self(idx, hidden)
         loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))

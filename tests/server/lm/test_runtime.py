@@ -75,3 +75,19 @@ def test_a_block_never_starts_with_a_docstring() -> None:
     found = runtime.generate('import os\n\n\ndef total_size(paths):\n    ', "\n", "block", DecodeConfig(beam_width=3))
     assert found is not None
     assert not any(g.text.lstrip().startswith(('"""', "'''")) for g in found)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_one_step_equals_the_full_forward(cell: str) -> None:
+    import torch
+
+    from inkling.lm.model import ModelConfig, RNNLanguageModel
+
+    model = RNNLanguageModel(ModelConfig(vocab_size=50, n_embd=8, n_hidden=12, n_layers=2, cell=cell)).eval()
+    hidden = tuple(torch.randn_like(h) for h in model.init_hidden(3))
+    tokens = torch.tensor([1, 7, 42])
+    with torch.no_grad():
+        logits, after = model(tokens[:, None], hidden)
+        stepped, stepped_after = model.step(tokens, hidden)
+    assert torch.allclose(stepped, logits[:, -1], atol=1e-6)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(after, stepped_after, strict=True))
