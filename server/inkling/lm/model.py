@@ -110,7 +110,7 @@ class RNNLanguageModel(nn.Module):
         """One decoding step, idx (B,) → logits (B, V): the same as forward on one token per row, with the
         recurrent cells called directly (nn.LSTM's per-call overhead is most of a batch-1 step's time)."""
         x = self.embed(idx)  # (B, E); dropout is off at inference
-        layers = []
+        layers: list[tuple[torch.Tensor, ...]] = []
         for i in range(self.config.n_layers):
             weights = [
                 getattr(self.rnn, f"{name}_l{i}") for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
