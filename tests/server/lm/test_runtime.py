@@ -91,3 +91,15 @@ def test_one_step_equals_the_full_forward(cell: str) -> None:
         stepped, stepped_after = model.step(tokens, hidden)
     assert torch.allclose(stepped, logits[:, -1], atol=1e-6)
     assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(after, stepped_after, strict=True))
+
+
+def test_an_edit_far_back_reuses_the_states_before_it(runtime: Runtime) -> None:
+    text = FILE.read_text(encoding="utf-8") * 3  # long enough for the sparse states far from the cursor
+    config = DecodeConfig(context_chars=100_000)
+    runtime.generate(text, "", "line", config, document="far")
+    edited = text[:2000] + "# an edit\n" + text[2000:]
+    before = runtime.fed_tokens
+    runtime.generate(edited, "", "line", config, document="far")
+    fed = runtime.fed_tokens - before
+    total = len(runtime.vocab.tokenizer.encode(edited).ids)
+    assert 0 < fed < total - 400  # the tokens before the edit (less one long stride) were not fed again
