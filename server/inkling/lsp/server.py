@@ -14,7 +14,7 @@ from inkling import __version__
 from inkling.completion.engine import Engine
 from inkling.errors import InklingError
 from inkling.lsp.convert import completion_item, inline_item, to_request
-from inkling.lsp.protocol import STATUS, InklingProtocol, Status
+from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.settings import parse_settings
 
 log = logging.getLogger("inkling.server")
@@ -39,13 +39,13 @@ class InklingServer(LanguageServer):
         kinds = {logging.ERROR: types.MessageType.Error, logging.WARNING: types.MessageType.Warning}
         self.window_log_message(types.LogMessageParams(kinds.get(level, types.MessageType.Info), message))
 
-    def set_status(self, state: str, message: str = "", force: bool = True) -> None:
+    def set_status(self, state: State, message: str = "", force: bool = True) -> None:
         now = time.monotonic()
         if not force and now - self._status_sent < STATUS_INTERVAL_S:
             return
         self._status_sent = now
         model = self.engine.model_dir.name
-        self.status = Status(state, model, self.engine.last_latency_ms, message)  # type: ignore[arg-type]
+        self.status = Status(state, model, self.engine.last_latency_ms, message)
         self.protocol.notify(STATUS, self.status.to_json())
 
     def apply_settings(self, raw: object) -> Path:
