@@ -69,7 +69,8 @@ class Runtime:
         near = max(len(ids) - FAR_STRIDE, 0) // STRIDE * STRIDE  # from here on, states every STRIDE
         logits = torch.empty(0)
         while start < len(ids):
-            if cancelled():
+            if cancelled():  # keep what was fed: the next keystroke's request goes on from there
+                self._cache[document] = _Entry(ids[:start], states)
                 return None
             if start < near:  # far from the cursor: long calls
                 end = min(start - start % FAR_STRIDE + FAR_STRIDE, near)

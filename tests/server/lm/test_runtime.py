@@ -103,3 +103,14 @@ def test_an_edit_far_back_reuses_the_states_before_it(runtime: Runtime) -> None:
     fed = runtime.fed_tokens - before
     total = len(runtime.vocab.tokenizer.encode(edited).ids)
     assert 0 < fed < total - 400  # the tokens before the edit (less one long stride) were not fed again
+
+
+def test_a_cancelled_prompt_keeps_what_it_fed(runtime: Runtime) -> None:
+    """While typing fast, every request may be cancelled before its prompt is in: none may start over."""
+    text = FILE.read_text(encoding="utf-8")
+    checks = iter(range(10**6))
+    assert runtime.generate(text, "", "line", document="fast", cancelled=lambda: next(checks) >= 3) is None
+    before = runtime.fed_tokens
+    runtime.generate(text, "", "line", document="fast")
+    total = len(runtime.vocab.tokenizer.encode(text).ids) + 1
+    assert runtime.fed_tokens - before < total - 40  # the first request's tokens were not fed again
