@@ -38,6 +38,7 @@ def init_distributed(device: str) -> DistInfo:
 
 def shutdown_distributed(info: DistInfo) -> None:
     if info.enabled and dist.is_initialized():
+        dist.barrier()  # tear down together: a rank that leaves gloo while another still talks aborts
         dist.destroy_process_group()
 
 
