@@ -12,7 +12,6 @@ from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
 from inkling.completion.engine import Engine
-from inkling.errors import InklingError
 from inkling.lsp.convert import completion_item, inline_item, to_request
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.settings import parse_settings
@@ -62,7 +61,7 @@ class InklingServer(LanguageServer):
         self.set_status("loading" if first else "busy")
         try:
             name = await self.engine.call(lambda: self.engine.load(model_dir))
-        except (InklingError, OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # whatever a broken checkpoint raises, the server stays up and says why
             message = f"cannot load the model in {model_dir}: {exc}"
             self.say(logging.ERROR, message)
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
