@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from inkling.completion.types import Mode
 
-# Text after the cursor that an editor puts there by itself (auto-closed brackets and quotes): completing
-# in front of it is still completing the line.
-CLOSERS = frozenset(")]}\"':;, \t\r")
+# What an editor auto-closes, or a user types right after it: completing in front of such text (and
+# whitespace or a `;`) is still completing the line. Post-processing retypes it through the item's range.
+AUTO_CLOSED = frozenset(")]}'\":,")
+_LINE_TAIL = AUTO_CLOSED | frozenset("; \t\r")
 
 
 def _indent(line: str) -> int:
@@ -26,7 +27,7 @@ def decide(prefix: str, suffix: str, multiline: bool = True) -> Mode:
     after_cursor = suffix.split("\n", 1)[0]
     if after_cursor[:1].isalnum() or after_cursor[:1] == "_":
         return "none"  # inside a word: whatever we add splits it
-    if any(c not in CLOSERS for c in after_cursor):
+    if any(c not in _LINE_TAIL for c in after_cursor):
         return "none"  # editing inside a line: a suggestion would have to guess how it joins the rest
     if current.strip() or after_cursor.strip() or len(before) == 1 or not multiline:
         return "line"

@@ -49,10 +49,8 @@ class Vocab:
             s.encode() if i in self.special_ids else bytes(decoder[c] for c in s)
             for i, s in enumerate(self.strings)
         ]
-        self.special_mask = torch.zeros(size, dtype=torch.bool)
-        self.special_mask[list(self.special_ids)] = True
-        self.not_eot_special_mask = self.special_mask.clone()  # specials that never appear in generated text
-        self.not_eot_special_mask[self.eot] = False
+        self.not_eot_special_mask = torch.zeros(size, dtype=torch.bool)  # never in generated text
+        self.not_eot_special_mask[list(self.special_ids - {self.eot})] = True
         ordinary = sorted((b, i) for i, b in enumerate(self.bytes) if b and i not in self.special_ids)
         self._sorted_bytes = [b for b, _ in ordinary]
         self._sorted_ids = [i for _, i in ordinary]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from inkling.completion.gate import AUTO_CLOSED
 from inkling.completion.postprocess.context import Context, revise
-from inkling.completion.postprocess.suffix import CLOSING
 from inkling.completion.types import Suggestion
 from inkling.style.scan import scan
 
@@ -21,7 +21,7 @@ def covered_length(text: str, context: Context) -> int:
     and strings balance as they did before: `print(` + `len(x))` covers the `)`, `print(` + `len(x)` not.
     """
     tail = context.line_after.rstrip()
-    if not tail or not set(tail) <= CLOSING:
+    if not tail or not set(tail) <= AUTO_CLOSED:
         return 0
     first = text.split("\n", 1)[0]
     balance = _balance(context.line_before + tail)

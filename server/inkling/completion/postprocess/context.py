@@ -91,8 +91,3 @@ def revise(suggestion: Suggestion, note: str, **changes: Any) -> Suggestion:
     if all(getattr(suggestion, name) == value for name, value in changes.items()):
         return suggestion
     return dataclasses.replace(suggestion, notes=(*suggestion.notes, note), **changes)
-
-
-def lines_of(text: str) -> list[str]:
-    """`text` split at "\\n" (a trailing newline gives a last empty line)."""
-    return text.split("\n")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from inkling.completion.gate import AUTO_CLOSED
 from inkling.completion.postprocess.context import Context, revise
 from inkling.completion.types import Suggestion
-
-CLOSING = frozenset(")]}'\":,")  # what an editor auto-closes or a user types after it; see autoclose
+from inkling.style.lines import width
 
 
 def drop_duplicates(suggestion: Suggestion, context: Context) -> Suggestion:
@@ -25,7 +25,7 @@ def _cut(text: str, context: Context) -> str:
         return _cut_block(text, context)
     if not rest:
         return "" if text.strip() and text.strip() == context.next_line.strip() else text
-    if set(rest) <= CLOSING or not text.endswith(rest):
+    if set(rest) <= AUTO_CLOSED or not text.endswith(rest):
         return text
     return text[: len(text) - len(rest)]
 
@@ -34,11 +34,11 @@ def _cut_block(text: str, context: Context) -> str:
     """Cut from the first line that is the next line of code, then any tail that is the suffix's start."""
     following = context.next_line
     lines = text.split("\n")
-    body = _width(context.line_before + lines[0])
+    body = width(context.line_before + lines[0])
     for i, line in enumerate(lines):
         if following.strip() and line.strip() == following.strip():
             whole = context.line_before + line if i == 0 else line
-            if _width(following) >= body or _width(whole) == _width(following):
+            if width(following) >= body or width(whole) == width(following):
                 text = "\n".join(lines[:i]).rstrip()
                 break
     start = "\n".join([context.line_after, *context.lines_below[:20]])
@@ -49,6 +49,3 @@ def _cut_block(text: str, context: Context) -> str:
             return text[:i]
     return text
 
-
-def _width(line: str) -> int:
-    return len((line[: len(line) - len(line.lstrip(" \t"))]).expandtabs(8))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from inkling.completion.postprocess.autoclose import covered_length
 from inkling.completion.postprocess.context import Context, revise
 from inkling.completion.types import Suggestion
+from inkling.style.scan import scan
 from inkling.style.syntax import fits
 
 TRIES = 8  # syntax checks per suggestion in line mode
@@ -41,14 +42,9 @@ def _line_cuts(text: str) -> list[str]:
     """Shorter starts of `text` that end at a token end, longest first; those that close every bracket
     they open come first, since a bracket the suggestion leaves open never fits."""
     ends = sorted({match.end() for match in _CUTTABLE.finditer(text)} - {len(text)}, reverse=True)
-    balanced = [end for end in ends if _depth(text[:end]) <= 0]
+    balanced = [end for end in ends if scan(text[:end]).depth <= 0]
     ordered = balanced + [end for end in ends if end not in balanced]
     return [text[:end] for end in ordered][: TRIES - 1]
-
-
-def _depth(text: str) -> int:
-    """Brackets opened minus closed (a rough count: brackets inside strings count too)."""
-    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
 
 
 def _block_cuts(text: str, accepted: Callable[[str], int | None]) -> list[str]:
