@@ -272,70 +272,63 @@ async def completion_lists(
     return out
 
 
-def server_threads(default: int) -> int:
-    """The torch threads `inkling serve` runs the model on: one where the package pins it, else torch's default."""
-    try:
-        from inkling.lm.runtime import single_thread  # noqa: F401  (serve calls it before loading the model)
-    except ImportError:
-        return default
-    return 1
-
-
 def decode_cost(model: Path, steps: int, size: int, reps: int, sample: str) -> dict[str, Any]:
-    """Median time of one batch-1 decode step in this process, beside 2 x parameters FLOPs at matmul speed.
+    """Median time of one batch-1 decode step of the server's (numpy) model in this process, beside
+    2 x parameters FLOPs at matmul speed.
 
-    The step is timed on torch's default thread count and on one thread; the ratio is the server's.
+    The step is timed on the BLAS library's default thread count and on one thread, the server's.
     """
-    import torch
+    import numpy as np
+    from threadpoolctl import threadpool_info, threadpool_limits
 
-    loaded = load_checkpoint(model)
-    net = loaded.model
-    ids = loaded.tokenizer.encode(sample).ids or [0]
+    from inkling.lm.inference import InferenceModel
+
+    checkpoint = load_checkpoint(model)
+    net = InferenceModel(checkpoint)
+    ids = checkpoint.tokenizer.encode(sample).ids or [0]
 
     def median_step() -> float:
         times: list[float] = []
-        hidden = net.init_hidden(1)
+        state = net.init_state(1)
         for i in range(20 + steps):  # 20 warm-up steps
-            token = torch.tensor([[ids[i % len(ids)]]])
+            token = np.array([ids[i % len(ids)]])
             start = time.perf_counter()
-            _, hidden = net(token, hidden)
+            _, state = net.step(token, state)
             times.append(time.perf_counter() - start)
         return statistics.median(times[20:])
 
-    a, b = torch.randn(size, size), torch.randn(size, size)
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((size, size), np.float32), rng.standard_normal((size, size), np.float32)
     matmul: list[float] = []
 
     def time_matmul() -> None:
-        torch.matmul(a, b)  # warm-up
+        a @ b  # warm-up
         for _ in range(reps):
             start = time.perf_counter()
-            torch.matmul(a, b)
+            a @ b
             matmul.append(time.perf_counter() - start)
 
-    default = torch.get_num_threads()
+    default = max((pool["num_threads"] for pool in threadpool_info()), default=1)
     by_threads: dict[int, float] = {}
-    with torch.no_grad():
-        time_matmul()
-        by_threads[default] = median_step()
-        time_matmul()  # before and after: a burst of other work during one of them does not set the floor
-        torch.set_num_threads(1)
+    time_matmul()
+    by_threads[default] = median_step()
+    time_matmul()  # before and after: a burst of other work during one of them does not set the floor
+    with threadpool_limits(1):
         by_threads[1] = median_step()
-        torch.set_num_threads(default)
     flops_per_s = 2 * size**3 / min(matmul)  # the best repetition, on all threads: what the machine can do
-    parameters = net.num_parameters()
+    parameters = net.parameters
     floor = 2 * parameters / flops_per_s
-    threads = server_threads(default)
     return {
-        "threads": threads,
+        "threads": 1,
         "default_threads": default,
         "parameters": parameters,
         "steps": steps,
-        "ms_per_token": 1000 * by_threads[threads],
+        "ms_per_token": 1000 * by_threads[1],
         "ms_per_token_by_threads": {str(n): 1000 * t for n, t in sorted(by_threads.items())},
         "matmul_size": size,
         "matmul_gflops": flops_per_s / 1e9,
         "floor_ms_per_token": 1000 * floor,
-        "ratio": by_threads[threads] / floor,
+        "ratio": by_threads[1] / floor,
     }
 
 
@@ -470,7 +463,7 @@ async def run(args: argparse.Namespace, results: dict[str, Any]) -> None:
         decode = results["decode"] = decode_cost(model, steps, size, reps, files[0][1][:20_000])
         print(
             f"{decode['parameters']:,} parameters; the server runs the model on {decode['threads']} thread(s), "
-            f"torch's default here is {decode['default_threads']}\n"
+            f"the BLAS default here is {decode['default_threads']}\n"
             + "".join(
                 f"decode step on {n} thread(s): {ms:.3f} ms/token (median of {steps})\n"
                 for n, ms in decode["ms_per_token_by_threads"].items()

@@ -147,7 +147,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from inkling.lsp.server import build_server
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     logging.getLogger("pygls").setLevel(logging.WARNING)  # at INFO it logs every message, documents included
     server = build_server(Path(args.model or DEFAULT_MODEL))
     if args.tcp:

@@ -10,7 +10,9 @@ from inkling.settings import Settings, camel, parse_settings
 
 
 def test_camel_case_keys_in_the_inkling_section() -> None:
-    settings, warnings = parse_settings({"inkling": {"maxTokens": 12, "multiline": False, "minConfidence": 0.25}})
+    settings, warnings = parse_settings(
+        {"inkling": {"maxTokens": 12, "multiline": False, "minConfidence": 0.25}}
+    )
     assert warnings == []
     assert (settings.max_tokens, settings.multiline, settings.min_confidence) == (12, False, 0.25)
 

@@ -57,7 +57,7 @@ def run_eval(options: EvalOptions) -> EvalReport:
     if options.cuts < 1:
         raise InklingError("--cuts must be positive")
     engine = Engine(options.model, options.settings)
-    loaded = engine.runtime.loaded
+    loaded = engine.runtime.checkpoint
     corpus = options.corpus or _recorded_corpus(loaded.meta)
     if options.split is not None:
         if corpus is None:

@@ -1,4 +1,5 @@
-"""Checkpoints: safetensors weights + JSON config (with the tokenizer's hash), written atomically, loaded without pickle."""
+"""Checkpoints: safetensors weights + JSON config (with the tokenizer's hash), written atomically, read without
+pickle or torch (the server runs on numpy)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import load_file, save_file
+from safetensors.numpy import load_file, save_file
 from tokenizers import Tokenizer
 
 from inkling.errors import InklingError
-from inkling.lm.model import ModelConfig, RNNLanguageModel
+from inkling.lm.config import ModelConfig, weight_shapes
 from inkling.lm.tokenizer import TOKENIZER_FILE, load_tokenizer, tokenizer_hash
 
 WEIGHTS_FILE = "model.safetensors"
@@ -24,12 +26,15 @@ FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
-class LoadedModel:
-    model: RNNLanguageModel
-    tokenizer: Tokenizer
+class Checkpoint:
     config: ModelConfig
+    tokenizer: Tokenizer
+    tensors: dict[str, np.ndarray]  # float32 arrays, named and shaped as config.weight_shapes says
     meta: dict[str, Any]  # everything in config.json besides the model settings (training record, metrics)
     path: Path
+
+    def num_parameters(self) -> int:
+        return sum(t.size for t in self.tensors.values())
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
@@ -58,26 +63,26 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def save_checkpoint(
-    out_dir: Path, model: RNNLanguageModel, tokenizer: Tokenizer, meta: dict[str, Any] | None = None
+    out_dir: Path,
+    config: ModelConfig,
+    tokenizer: Tokenizer,
+    arrays: dict[str, np.ndarray],
+    meta: dict[str, Any] | None = None,
 ) -> None:
-    """Save weights, config and tokenizer; the config is also stored inside the weights file.
+    """Save weights (named as in weight_shapes), config and tokenizer; the config is also stored inside the
+    weights file.
 
     Each file is replaced atomically, weights first; a checkpoint interrupted between files is caught
     at load time because config.json and the weights' own copy of the config disagree.
     """
     record = {
         "format": FORMAT_VERSION,
-        "model": model.config.to_dict(),
+        "model": config.to_dict(),
         "tokenizer_hash": tokenizer_hash(tokenizer),
         **(meta or {}),
     }
     header = json.dumps(record, sort_keys=True)
-    # Tied weights share storage; safetensors refuses shared tensors, so store each once and contiguously.
-    tensors = {
-        k: v.detach().contiguous().clone() for k, v in model.state_dict().items() if k != "head.weight"
-    }
-    if not model.config.tie_weights:
-        tensors["head.weight"] = model.head.weight.detach().contiguous().clone()
+    tensors = {name: np.ascontiguousarray(arrays[name]) for name in weight_shapes(config)}
     atomic_write(out_dir / TOKENIZER_FILE, lambda tmp: tokenizer.save(str(tmp)))
     atomic_write(
         out_dir / WEIGHTS_FILE, lambda tmp: save_file(tensors, str(tmp), metadata={"inkling": header})
@@ -96,7 +101,7 @@ def read_record(model_dir: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InklingError(f"{config_path} is not valid JSON ({exc})") from exc
     try:
-        with safe_open(str(weights_path), framework="pt") as handle:
+        with safe_open(str(weights_path), framework="numpy") as handle:
             header = (handle.metadata() or {}).get("inkling")
     except (SafetensorError, OSError, ValueError) as exc:
         raise InklingError(f"{weights_path} is corrupt or truncated ({exc})") from exc
@@ -105,8 +110,9 @@ def read_record(model_dir: Path) -> dict[str, Any]:
     return record
 
 
-def load_checkpoint(model_dir: Path, device: str = "cpu") -> LoadedModel:
-    """Load a checkpoint folder, refusing truncated files and a tokenizer that is not the one trained with."""
+def load_checkpoint(model_dir: Path) -> Checkpoint:
+    """Read a checkpoint folder, refusing truncated files, weights that do not fit the config and a tokenizer
+    that is not the one trained with."""
     record = read_record(model_dir)
     if record.get("format") != FORMAT_VERSION:
         raise InklingError(f"{model_dir}: unsupported checkpoint format {record.get('format')!r}")
@@ -119,18 +125,20 @@ def load_checkpoint(model_dir: Path, device: str = "cpu") -> LoadedModel:
             f"{model_dir}: tokenizer has {tokenizer.get_vocab_size()} tokens, model {config.vocab_size}"
         )
     try:
-        tensors = load_file(str(model_dir / WEIGHTS_FILE), device=device)
+        tensors = load_file(str(model_dir / WEIGHTS_FILE))
     except (SafetensorError, OSError) as exc:
         raise InklingError(f"{model_dir / WEIGHTS_FILE} is corrupt or truncated ({exc})") from exc
-    model = RNNLanguageModel(config, init_weights=False)
-    if config.tie_weights:
-        tensors["head.weight"] = tensors["embed.weight"]
-    try:
-        model.load_state_dict(tensors, strict=True)
-    except RuntimeError as exc:
+    expected = weight_shapes(config)
+    if set(tensors) != set(expected):
+        missing, unexpected = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
         raise InklingError(
-            f"{model_dir}: weights do not fit the model config ({str(exc).splitlines()[0]})"
-        ) from exc
-    model.to(device).eval()
+            f"{model_dir}: weights do not fit the model config (missing {missing}, unexpected {unexpected})"
+        )
+    for name, shape in expected.items():
+        if tensors[name].shape != shape or tensors[name].dtype != np.float32:
+            raise InklingError(
+                f"{model_dir}: weights do not fit the model config ({name} is {tensors[name].dtype}"
+                f"{list(tensors[name].shape)}, expected float32{list(shape)})"
+            )
     meta = {k: v for k, v in record.items() if k not in ("model", "format")}
-    return LoadedModel(model=model, tokenizer=tokenizer, config=config, meta=meta, path=model_dir)
+    return Checkpoint(config=config, tokenizer=tokenizer, tensors=tensors, meta=meta, path=model_dir)

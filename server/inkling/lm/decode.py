@@ -6,10 +6,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import torch
-from torch.nn import functional as F
+import numpy as np
 
-from inkling.lm.model import Hidden, RNNLanguageModel
+from inkling.lm.inference import InferenceModel, State
 from inkling.lm.prompt import Vocab
 
 # "line": the rest of the line; "block": the body of an empty block; "word": the identifier at the cursor.
@@ -48,12 +47,24 @@ class _Beam:
     logprob: float
 
 
-@torch.no_grad()
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    result: np.ndarray = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return result
+
+
+def _top(scores: np.ndarray, k: int) -> list[tuple[float, int]]:
+    """The k highest (score, index) pairs, best first."""
+    k = min(k, len(scores))
+    indices = np.argpartition(-scores, k - 1)[:k]
+    return sorted(((float(scores[i]), int(i)) for i in indices), reverse=True)
+
+
 def beam_search(
-    model: RNNLanguageModel,
+    model: InferenceModel,
     vocab: Vocab,
-    logits: torch.Tensor,
-    hidden: Hidden,
+    logits: np.ndarray,
+    hidden: State,
     stem: bytes,
     mode: DecodeMode,
     current_line: str,
@@ -73,18 +84,14 @@ def beam_search(
     for _ in range(max_steps):
         if cancelled():  # a newer keystroke makes this answer useless
             return None
-        logp = F.log_softmax(step_logits.float(), dim=-1)  # (B, V)
+        logp = _log_softmax(step_logits)  # (B, V)
         candidates: list[tuple[float, int, int]] = []  # (score, beam, token)
         for b, beam in enumerate(beams):
             banned = ~vocab.compatible(beam.pending) if beam.pending else vocab.not_eot_special_mask
             if mode == "block" and not beam.out[len(stem) :].strip():
                 banned = banned | vocab.docstring_mask  # docstrings are a command's job, not a block's
-            top = torch.topk(logp[b].masked_fill(banned, float("-inf")), width)
-            candidates += [
-                (beam.logprob + v, b, t)
-                for v, t in zip(top.values.tolist(), top.indices.tolist(), strict=True)
-                if v > float("-inf")
-            ]
+            top = _top(np.where(banned, -np.inf, logp[b]), width)
+            candidates += [(beam.logprob + v, b, t) for v, t in top if v > -np.inf]
         candidates.sort(key=lambda c: c[0], reverse=True)
         live: list[tuple[_Beam, int]] = []
         for score, b, token in candidates:
@@ -118,10 +125,10 @@ def beam_search(
             break  # a log-probability only falls as text grows: no live beam can beat the best finished one
         if mode == "word" and len(finished) >= width:
             break
-        rows = torch.tensor([b for _, b in live])
+        rows = [b for _, b in live]
         hidden = tuple(h[:, rows] for h in hidden)
         beams = [beam for beam, _ in live]
-        step_logits, hidden = model.step(torch.tensor([beam.tokens[-1] for beam in beams]), hidden)
+        step_logits, hidden = model.step(np.array([beam.tokens[-1] for beam in beams]), hidden)
     else:
         finished += [
             Generation(_cut(_text(b.out, stem), mode, current_line), b.logprob, len(b.tokens)) for b in beams

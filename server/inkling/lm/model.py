@@ -1,53 +1,19 @@
-"""The recurrent language model: a ModelConfig dataclass and an LSTM/GRU over BPE token embeddings."""
+"""The recurrent language model in PyTorch (training and scoring): an LSTM/GRU over BPE token embeddings."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from inkling.errors import InklingError
+from inkling.lm.checkpoint import Checkpoint
+from inkling.lm.config import ModelConfig, needs_projection, weight_shapes
 
 # LSTM state is (h, c); a GRU's is h alone. Both have shape (n_layers, batch, n_hidden).
 Hidden = tuple[torch.Tensor, ...]
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    vocab_size: int
-    n_embd: int = 256  # token embedding width; with tied weights also the output projection width
-    n_hidden: int = 256  # recurrent state width
-    n_layers: int = 2
-    dropout: float = 0.1  # on embeddings, between layers and before the output projection
-    tie_weights: bool = True  # output layer shares the embedding matrix
-    cell: str = "lstm"  # "lstm" or "gru"
-
-    def __post_init__(self) -> None:
-        if self.cell not in ("lstm", "gru"):
-            raise InklingError(f"unknown cell {self.cell!r}: use lstm or gru")
-        if min(self.vocab_size, self.n_embd, self.n_hidden, self.n_layers) < 1:
-            raise InklingError("model sizes must be positive")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise InklingError(f"unknown model settings {sorted(unknown)}")
-        return cls(**data)
-
-
-PRESETS: dict[str, dict[str, Any]] = {
-    "tiny": dict(n_embd=32, n_hidden=48, n_layers=1, dropout=0.0),  # seconds on a CPU: tests and dry runs
-    "small": dict(n_embd=128, n_hidden=256, n_layers=2, dropout=0.1),
-    "default": dict(n_embd=256, n_hidden=384, n_layers=2, dropout=0.1),  # the shipped model's shape
-}
 
 
 class RNNLanguageModel(nn.Module):
@@ -63,9 +29,7 @@ class RNNLanguageModel(nn.Module):
             config.n_embd, config.n_hidden, config.n_layers, dropout=inner_dropout, batch_first=True
         )
         self.drop = nn.Dropout(config.dropout)
-        # With tied weights the state is projected back to the embedding width before the shared decoder.
-        needs_proj = config.tie_weights and config.n_hidden != config.n_embd
-        self.proj = nn.Linear(config.n_hidden, config.n_embd) if needs_proj else None
+        self.proj = nn.Linear(config.n_hidden, config.n_embd) if needs_projection(config) else None
         self.head = nn.Linear(config.n_embd if config.tie_weights else config.n_hidden, config.vocab_size)
         if config.tie_weights:
             self.head.weight = self.embed.weight
@@ -106,31 +70,25 @@ class RNNLanguageModel(nn.Module):
         new_hidden: Hidden = tuple(new_state) if self.config.cell == "lstm" else (new_state,)
         return logits, new_hidden
 
-    def step(self, idx: torch.Tensor, hidden: Hidden) -> tuple[torch.Tensor, Hidden]:
-        """One decoding step, idx (B,) → logits (B, V): the same as forward on one token per row, with the
-        recurrent cells called directly (nn.LSTM's per-call overhead is most of a batch-1 step's time)."""
-        x = self.embed(idx)  # (B, E); dropout is off at inference
-        layers: list[tuple[torch.Tensor, ...]] = []
-        for i in range(self.config.n_layers):
-            weights = [
-                getattr(self.rnn, f"{name}_l{i}") for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-            ]
-            if self.config.cell == "lstm":
-                h, c = torch.lstm_cell(x, (hidden[0][i], hidden[1][i]), *weights)
-                layers.append((h, c))
-            else:
-                h = torch.gru_cell(x, hidden[0][i], *weights)
-                layers.append((h,))
-            x = h  # (B, H)
-        if self.proj is not None:
-            x = self.proj(x)
-        new_hidden = tuple(torch.stack(parts) for parts in zip(*layers, strict=True))
-        return self.head(x), new_hidden
-
     def loss(self, idx: torch.Tensor, targets: torch.Tensor, hidden: Hidden) -> tuple[torch.Tensor, Hidden]:
         logits, hidden = self(idx, hidden)
         loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
         return loss, hidden
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The weights as numpy arrays under their checkpoint names (a tied decoder only as embed.weight)."""
+        state = self.state_dict()
+        return {name: state[name].detach().cpu().numpy() for name in weight_shapes(self.config)}
+
+    @classmethod
+    def from_checkpoint(cls, checkpoint: Checkpoint) -> RNNLanguageModel:
+        """The checkpoint's model, in eval mode (its weights were checked against its config when read)."""
+        model = cls(checkpoint.config, init_weights=False)
+        tensors = {name: torch.from_numpy(array) for name, array in checkpoint.tensors.items()}
+        if checkpoint.config.tie_weights:
+            tensors["head.weight"] = tensors["embed.weight"]
+        model.load_state_dict(tensors, strict=True)
+        return model.eval()
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-import torch
+import numpy as np
 from tokenizers import Tokenizer
 
 from inkling import specials
@@ -49,19 +49,19 @@ class Vocab:
             s.encode() if i in self.special_ids else bytes(decoder[c] for c in s)
             for i, s in enumerate(self.strings)
         ]
-        self.not_eot_special_mask = torch.zeros(size, dtype=torch.bool)  # never in generated text
+        self.not_eot_special_mask = np.zeros(size, dtype=bool)  # never in generated text
         self.not_eot_special_mask[list(self.special_ids - {self.eot})] = True
         ordinary = sorted((b, i) for i, b in enumerate(self.bytes) if b and i not in self.special_ids)
         self._sorted_bytes = [b for b, _ in ordinary]
         self._sorted_ids = [i for _, i in ordinary]
         self._by_bytes = {b: i for b, i in ordinary}
-        self._masks: dict[bytes, torch.Tensor] = {}
+        self._masks: dict[bytes, np.ndarray] = {}
         # Tokens that open a triple-quoted string: a block suggestion does not start with a docstring.
-        self.docstring_mask = torch.tensor(
-            [b.lstrip().lstrip(b"rbuRBU").startswith((b'"""', b"'''")) for b in self.bytes], dtype=torch.bool
+        self.docstring_mask = np.array(
+            [b.lstrip().lstrip(b"rbuRBU").startswith((b'"""', b"'''")) for b in self.bytes], dtype=bool
         )
 
-    def compatible(self, pending: bytes) -> torch.Tensor:
+    def compatible(self, pending: bytes) -> np.ndarray:
         """Tokens that agree with the bytes still owed by token healing: they extend or start them."""
         mask = self._masks.get(pending)
         if mask is not None:
@@ -73,7 +73,7 @@ class Vocab:
         while j < len(self._sorted_bytes) and self._sorted_bytes[j].startswith(pending):
             allowed.append(self._sorted_ids[j])
             j += 1
-        mask = torch.zeros(len(self.bytes), dtype=torch.bool)
+        mask = np.zeros(len(self.bytes), dtype=bool)
         mask[allowed] = True
         if len(self._masks) > 512:
             self._masks.clear()

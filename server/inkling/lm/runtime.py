@@ -6,11 +6,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import torch
+import numpy as np
+from threadpoolctl import threadpool_limits
 
-from inkling.lm.checkpoint import LoadedModel
+from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
-from inkling.lm.model import Hidden
+from inkling.lm.inference import InferenceModel, State
 from inkling.lm.prompt import Vocab, build_prompt
 
 STRIDE = 16  # near the end of a prompt (where typing happens) a state is kept every STRIDE tokens,
@@ -20,17 +21,17 @@ FAR_STRIDE = 256  # and further back every FAR_STRIDE tokens: one long call is t
 def single_thread() -> None:
     """Run the model on one thread, for a process that serves completions.
 
-    Batch-1 steps are too small to split, and two OpenMP threads sharing two busy cores with the editor
-    and other processes spin-wait: measured 60 ms per cut point with one thread against 5 s with two while
-    another process kept one core busy. (Process-wide, so training keeps its threads elsewhere.)
+    Batch-1 steps are too small to split, and two BLAS threads sharing two busy cores with the editor
+    and other processes spin-wait: measured (with torch) 60 ms per cut point with one thread against 5 s
+    with two while another process kept one core busy. (Process-wide, so training keeps its threads elsewhere.)
     """
-    torch.set_num_threads(1)
+    threadpool_limits(1)
 
 
 @dataclass
 class _Entry:
     ids: list[int]
-    states: dict[int, Hidden]  # position → the state after ids[:position]
+    states: dict[int, State]  # position → the state after ids[:position]
 
 
 def _common_length(a: list[int], b: list[int]) -> int:
@@ -45,10 +46,10 @@ class Runtime:
     """Runs prompts through the model, reusing the states of the longest unchanged start of each document's
     previous prompt. Not thread-safe: call it from one thread (the engine's model thread)."""
 
-    def __init__(self, loaded: LoadedModel, documents: int = 16) -> None:
-        self.loaded = loaded
-        self.model = loaded.model.eval()
-        self.vocab = Vocab(loaded.tokenizer)
+    def __init__(self, checkpoint: Checkpoint, documents: int = 16) -> None:
+        self.checkpoint = checkpoint
+        self.model = InferenceModel(checkpoint)
+        self.vocab = Vocab(checkpoint.tokenizer)
         self.documents = documents
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self.fed_tokens = 0  # tokens run through the model for prompts, for the benchmark and tests
@@ -56,18 +57,17 @@ class Runtime:
     def forget(self, document: str) -> None:
         self._cache.pop(document, None)
 
-    @torch.no_grad()
     def _prompt_state(
         self, document: str, ids: list[int], cancelled: Callable[[], bool]
-    ) -> tuple[torch.Tensor, Hidden] | None:
+    ) -> tuple[np.ndarray, State] | None:
         """The next-token logits (V,) and state after `ids`; None when cancelled part way."""
-        entry = self._cache.pop(document, None) or _Entry([], {0: self.model.init_hidden(1)})
+        entry = self._cache.pop(document, None) or _Entry([], {0: self.model.init_state(1)})
         usable = min(_common_length(entry.ids, ids), len(ids) - 1)  # feed at least one token
         start = max(p for p in entry.states if p <= usable)
         states = {p: state for p, state in entry.states.items() if p <= start}
         hidden = states[start]
         near = max(len(ids) - FAR_STRIDE, 0) // STRIDE * STRIDE  # from here on, states every STRIDE
-        logits = torch.empty(0)
+        logits = np.empty(0, np.float32)
         while start < len(ids):
             if cancelled():  # keep what was fed: the next keystroke's request goes on from there
                 self._cache[document] = _Entry(ids[:start], states)
@@ -76,7 +76,7 @@ class Runtime:
                 end = min(start - start % FAR_STRIDE + FAR_STRIDE, near)
             else:
                 end = min(start - start % STRIDE + STRIDE, len(ids))
-            logits, hidden = self.model(torch.tensor([ids[start:end]]), hidden, last_only=True)
+            logits, hidden = self.model.forward(ids[start:end], hidden)
             self.fed_tokens += end - start
             start = end
             if start % STRIDE == 0:
@@ -84,7 +84,7 @@ class Runtime:
         self._cache[document] = _Entry(ids, states)
         while len(self._cache) > self.documents:
             self._cache.popitem(last=False)
-        return logits[0, -1], hidden
+        return logits, hidden
 
     def generate(
         self,

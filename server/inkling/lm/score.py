@@ -9,7 +9,7 @@ import torch
 from torch.nn import functional as F
 
 from inkling.lm import dataset
-from inkling.lm.checkpoint import LoadedModel
+from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.model import RNNLanguageModel
 
 
@@ -35,7 +35,8 @@ def evaluate(
     return total_nats / max(1, total_tokens), total_nats / math.log(2) / max(1.0, total_bytes)
 
 
-def bits_per_byte(loaded: LoadedModel, texts: Sequence[str], seq_len: int = 128) -> float:
+def bits_per_byte(checkpoint: Checkpoint, texts: Sequence[str], seq_len: int = 128) -> float:
     """Bits per byte of whole files, each read from its start behind an end-of-file token."""
-    rows = dataset.document_rows(loaded.tokenizer, [t for t in texts if t], n_rows=16)
-    return evaluate(loaded.model, rows, seq_len, dataset.byte_lengths(loaded.tokenizer))[1]
+    rows = dataset.document_rows(checkpoint.tokenizer, [t for t in texts if t], n_rows=16)
+    model = RNNLanguageModel.from_checkpoint(checkpoint)
+    return evaluate(model, rows, seq_len, dataset.byte_lengths(checkpoint.tokenizer))[1]

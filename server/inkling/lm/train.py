@@ -22,6 +22,7 @@ from inkling.data.transforms import TransformConfig
 from inkling.errors import InklingError
 from inkling.lm import dataset
 from inkling.lm.checkpoint import atomic_write, save_checkpoint
+from inkling.lm.config import PRESETS, ModelConfig
 from inkling.lm.distributed import (
     DistInfo,
     broadcast_flag,
@@ -29,7 +30,7 @@ from inkling.lm.distributed import (
     init_distributed,
     shutdown_distributed,
 )
-from inkling.lm.model import PRESETS, Hidden, ModelConfig, RNNLanguageModel, repackage_hidden
+from inkling.lm.model import Hidden, RNNLanguageModel, repackage_hidden
 from inkling.lm.resume import ResumeState, load_resume, save_resume
 from inkling.lm.score import evaluate
 from inkling.lm.tokenizer import load_tokenizer, tokenizer_hash
@@ -246,7 +247,9 @@ def _train(
             atomic_write(log_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
             tqdm.write(f"step {step}: valid loss {loss:.4f}, {bpb:.4f} bits/byte", file=sys.stderr)
             if loss < best_loss:
-                save_checkpoint(out_dir, model, tokenizer, {"training": {**record, **provenance}})
+                save_checkpoint(
+                    out_dir, model.config, tokenizer, model.arrays(), {"training": {**record, **provenance}}
+                )
         if loss < best_loss:
             best_loss, best_bpb = loss, bpb
         last_evaluated = step

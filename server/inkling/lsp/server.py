@@ -133,13 +133,13 @@ def build_server(model_dir: Path) -> InklingServer:
     @server.command(MODEL_INFO)
     async def model_info(ls: InklingServer, *args: Any) -> dict[str, Any]:
         def info() -> dict[str, Any]:
-            loaded = ls.engine.runtime.loaded
+            checkpoint = ls.engine.runtime.checkpoint
             return {
-                "name": loaded.path.name,
-                "path": str(loaded.path),
-                "parameters": loaded.model.num_parameters(),
-                "config": loaded.config.to_dict(),
-                "training": loaded.meta.get("training", {}),
+                "name": checkpoint.path.name,
+                "path": str(checkpoint.path),
+                "parameters": checkpoint.num_parameters(),
+                "config": checkpoint.config.to_dict(),
+                "training": checkpoint.meta.get("training", {}),
                 "lastLatencyMs": ls.engine.last_latency_ms,
             }
 

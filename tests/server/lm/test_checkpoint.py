@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 import torch
+from tokenizers import Tokenizer
 
 from inkling.errors import InklingError
 from inkling.lm.checkpoint import load_checkpoint, save_checkpoint
-from inkling.lm.model import ModelConfig, RNNLanguageModel
+from inkling.lm.config import ModelConfig
+from inkling.lm.model import RNNLanguageModel
 from inkling.lm.tokenizer import load_tokenizer, save_tokenizer, train_tokenizer
+
+
+def _save(
+    path: Path, model: RNNLanguageModel, tokenizer: Tokenizer, meta: dict[str, str] | None = None
+) -> None:
+    save_checkpoint(path, model.config, tokenizer, model.arrays(), meta)
 
 
 @pytest.mark.parametrize("cell,tie", [("lstm", True), ("gru", True), ("lstm", False)])
@@ -22,22 +30,23 @@ def test_round_trip(tokenizer_dir: Path, tmp_path: Path, cell: str, tie: bool) -
         tokenizer.get_vocab_size(), n_embd=16, n_hidden=24, n_layers=2, cell=cell, tie_weights=tie
     )
     model = RNNLanguageModel(config)
-    save_checkpoint(tmp_path, model, tokenizer, {"note": "x"})
-    loaded = load_checkpoint(tmp_path)
-    assert loaded.config == config
-    assert loaded.meta["note"] == "x"
-    for (name, a), (_, b) in zip(model.state_dict().items(), loaded.model.state_dict().items(), strict=True):
+    _save(tmp_path, model, tokenizer, {"note": "x"})
+    checkpoint = load_checkpoint(tmp_path)
+    assert checkpoint.config == config
+    assert checkpoint.meta["note"] == "x"
+    loaded = RNNLanguageModel.from_checkpoint(checkpoint)
+    for (name, a), (_, b) in zip(model.state_dict().items(), loaded.state_dict().items(), strict=True):
         assert torch.equal(a, b), name
     if tie:
-        assert loaded.model.head.weight.data_ptr() == loaded.model.embed.weight.data_ptr()
+        assert loaded.head.weight.data_ptr() == loaded.embed.weight.data_ptr()
     x = torch.tensor([[1, 2, 3]])
     model.eval()
-    assert torch.allclose(model(x, model.init_hidden(1))[0], loaded.model(x, loaded.model.init_hidden(1))[0])
+    assert torch.allclose(model(x, model.init_hidden(1))[0], loaded(x, loaded.init_hidden(1))[0])
 
 
 def _saved(tokenizer_dir: Path, path: Path) -> Path:
     tokenizer = load_tokenizer(tokenizer_dir)
-    save_checkpoint(path, RNNLanguageModel(ModelConfig(tokenizer.get_vocab_size(), 8, 8, 1)), tokenizer)
+    _save(path, RNNLanguageModel(ModelConfig(tokenizer.get_vocab_size(), 8, 8, 1)), tokenizer)
     return path
 
 
@@ -65,6 +74,21 @@ def test_config_edited_after_save(tokenizer_dir: Path, tmp_path: Path) -> None:
         load_checkpoint(path)
 
 
+def test_weights_that_do_not_fit_the_config(tokenizer_dir: Path, tmp_path: Path) -> None:
+    """A weights file whose config copy agrees but whose tensors are another shape (a hand-made file)."""
+    path = _saved(tokenizer_dir, tmp_path)
+    checkpoint = load_checkpoint(path)
+    arrays = dict(checkpoint.tensors)
+    arrays["rnn.weight_hh_l0"] = arrays["rnn.weight_hh_l0"][:, :4].copy()
+    with pytest.raises(KeyError):  # the saver itself only writes the tensors the config names
+        save_checkpoint(path, checkpoint.config, checkpoint.tokenizer, {})
+    save_checkpoint(path, checkpoint.config, checkpoint.tokenizer, arrays)
+    with pytest.raises(
+        InklingError, match=r"rnn\.weight_hh_l0 is float32\[32, 4\], expected float32\[32, 8\]"
+    ):
+        load_checkpoint(path)
+
+
 def test_missing_file(tokenizer_dir: Path, tmp_path: Path) -> None:
     path = _saved(tokenizer_dir, tmp_path)
     (path / "config.json").unlink()
@@ -83,7 +107,7 @@ def test_failed_write_keeps_the_good_checkpoint(tokenizer_dir: Path, tmp_path: P
     monkeypatch.setattr("inkling.lm.checkpoint.save_file", disk_full)
     tokenizer = load_tokenizer(tokenizer_dir)
     with pytest.raises(InklingError, match="No space left"):
-        save_checkpoint(path, RNNLanguageModel(ModelConfig(tokenizer.get_vocab_size(), 8, 8, 1)), tokenizer)
+        _save(path, RNNLanguageModel(ModelConfig(tokenizer.get_vocab_size(), 8, 8, 1)), tokenizer)
     assert (path / "model.safetensors").read_bytes() == before
     assert [p.name for p in path.iterdir() if p.name.endswith(".tmp")] == []
     load_checkpoint(path)

@@ -8,7 +8,7 @@ import pytest
 
 from inkling.completion.gate import decide
 from inkling.data.corpus import build_corpus
-from inkling.lm.checkpoint import LoadedModel, load_checkpoint
+from inkling.lm.checkpoint import Checkpoint, load_checkpoint
 from inkling.lm.decode import DecodeConfig, repetition_start
 from inkling.lm.prompt import Vocab
 from inkling.lm.runtime import Runtime
@@ -35,7 +35,7 @@ def first_existing(paths):
 
 
 @pytest.fixture(scope="module")
-def memorized(tmp_path_factory: pytest.TempPathFactory) -> LoadedModel:
+def memorized(tmp_path_factory: pytest.TempPathFactory) -> Checkpoint:
     """A tiny model that has learned one small file by heart (copies differ by a comment, so none is deduped)."""
     root = tmp_path_factory.mktemp("memo")
     src = root / "src"
@@ -58,7 +58,7 @@ def memorized(tmp_path_factory: pytest.TempPathFactory) -> LoadedModel:
     return load_checkpoint(root / "model")
 
 
-def _complete(loaded: LoadedModel, prefix: str, suffix: str = "\n", beam_width: int = 1) -> str:
+def _complete(loaded: Checkpoint, prefix: str, suffix: str = "\n", beam_width: int = 1) -> str:
     config = DecodeConfig(fill_in_the_middle=False, beam_width=beam_width)  # trained without FIM
     found = Runtime(loaded).generate(prefix, suffix, decide(prefix, suffix), config)
     assert found
@@ -69,7 +69,7 @@ def _cut(marker: str) -> str:
     return "# copy 3\n" + SOURCE[: SOURCE.index(marker) + len(marker)]
 
 
-def test_rest_of_line(memorized: LoadedModel) -> None:
+def test_rest_of_line(memorized: Checkpoint) -> None:
     assert _complete(memorized, _cut("result += ")) == "os.path.getsize(path)"
 
 
@@ -84,13 +84,13 @@ def test_rest_of_line(memorized: LoadedModel) -> None:
     ],
 )
 def test_half_typed_word_is_continued_not_restarted(
-    memorized: LoadedModel, line_start: str, typed: str, rest: str
+    memorized: Checkpoint, line_start: str, typed: str, rest: str
 ) -> None:
     """Token healing: the cut falls inside a BPE token, and the rest of the word still comes out."""
     assert _complete(memorized, _cut(line_start) + typed) == rest
 
 
-def test_block_at_empty_block_start(memorized: LoadedModel) -> None:
+def test_block_at_empty_block_start(memorized: Checkpoint) -> None:
     prefix = _cut("def first_existing(paths):\n")
     body = _complete(memorized, prefix, "\n")
     assert body.splitlines()[0] == "    for candidate in paths:"
@@ -98,12 +98,12 @@ def test_block_at_empty_block_start(memorized: LoadedModel) -> None:
     assert "def " not in body  # stops at the dedent to a new top-level statement
 
 
-def test_line_mode_never_crosses_the_line(memorized: LoadedModel) -> None:
+def test_line_mode_never_crosses_the_line(memorized: Checkpoint) -> None:
     for marker in ("import", "def total", "for path", "return"):
         assert "\n" not in _complete(memorized, _cut(marker))
 
 
-def test_vocab_healing_mask(memorized: LoadedModel) -> None:
+def test_vocab_healing_mask(memorized: Checkpoint) -> None:
     vocab = Vocab(memorized.tokenizer)
     mask = vocab.compatible(b"ge")
     allowed = {vocab.bytes[i] for i in range(len(vocab.bytes)) if mask[i]}
@@ -112,7 +112,7 @@ def test_vocab_healing_mask(memorized: LoadedModel) -> None:
     assert not any(mask[i] for i in vocab.special_ids)
 
 
-def test_empty_prefix(memorized: LoadedModel) -> None:
+def test_empty_prefix(memorized: Checkpoint) -> None:
     assert isinstance(_complete(memorized, ""), str)
 
 

@@ -63,7 +63,9 @@ def test_cancelled_generation_returns_none(runtime: Runtime) -> None:
 
 
 def test_word_mode_returns_identifiers(runtime: Runtime) -> None:
-    found = runtime.generate("import json\n\n\ndef load(path):\n    return json.lo", "\n", "word", DecodeConfig(beam_width=6))
+    found = runtime.generate(
+        "import json\n\n\ndef load(path):\n    return json.lo", "\n", "word", DecodeConfig(beam_width=6)
+    )
     assert found is not None and found
     assert all(g.text.isidentifier() or g.text == "" for g in found)
     assert [g.logprob for g in found] == sorted((g.logprob for g in found), reverse=True)
@@ -72,25 +74,11 @@ def test_word_mode_returns_identifiers(runtime: Runtime) -> None:
 def test_a_block_never_starts_with_a_docstring() -> None:
     shipped = Path(__file__).resolve().parents[3] / "server" / "inkling" / "assets" / "default"
     runtime = Runtime(load_checkpoint(shipped))  # it starts most function bodies with a docstring
-    found = runtime.generate('import os\n\n\ndef total_size(paths):\n    ', "\n", "block", DecodeConfig(beam_width=3))
+    found = runtime.generate(
+        "import os\n\n\ndef total_size(paths):\n    ", "\n", "block", DecodeConfig(beam_width=3)
+    )
     assert found is not None
     assert not any(g.text.lstrip().startswith(('"""', "'''")) for g in found)
-
-
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
-def test_one_step_equals_the_full_forward(cell: str) -> None:
-    import torch
-
-    from inkling.lm.model import ModelConfig, RNNLanguageModel
-
-    model = RNNLanguageModel(ModelConfig(vocab_size=50, n_embd=8, n_hidden=12, n_layers=2, cell=cell)).eval()
-    hidden = tuple(torch.randn_like(h) for h in model.init_hidden(3))
-    tokens = torch.tensor([1, 7, 42])
-    with torch.no_grad():
-        logits, after = model(tokens[:, None], hidden)
-        stepped, stepped_after = model.step(tokens, hidden)
-    assert torch.allclose(stepped, logits[:, -1], atol=1e-6)
-    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(after, stepped_after, strict=True))
 
 
 def test_an_edit_far_back_reuses_the_states_before_it(runtime: Runtime) -> None:

@@ -48,4 +48,3 @@ def _cut_block(text: str, context: Context) -> str:
         if char == start[0] and start.startswith(text[i:]) and text[i:].strip():
             return text[:i]
     return text
-
