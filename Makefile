@@ -20,6 +20,7 @@ demo: $(STAMP)
 	@$(VENV)/bin/inkling complete examples/demo.py:16:32
 
 test: $(STAMP)
+	scripts/install_test_tools.sh
 	$(VENV)/bin/ruff check server tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q

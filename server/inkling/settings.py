@@ -30,6 +30,10 @@ class Settings:
     min_chars: int = field(default=2, metadata=_limits(1, 80))  # shorter suggestions are not worth showing
     completion_items: int = field(default=8, metadata=_limits(0, 50))  # model-ranked completion list items
     model_path: str = ""  # a model folder; empty: the shipped model
+    normalize_style: bool = True  # rewrite suggestions into the file's style (quotes, spacing, ...)
+    unsafe_suggestions: str = field(
+        default="hide", metadata={"choices": ("hide", "mark")}
+    )  # see style/safety.py
 
 
 def camel(name: str) -> str:
@@ -83,7 +87,10 @@ def parse_settings(raw: object, current: Settings | None = None) -> tuple[Settin
             continue
         if isinstance(spec.default, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if _valid(value, spec.default, spec.metadata.get("low"), spec.metadata.get("high")):
+        choices = spec.metadata.get("choices")
+        if _valid(value, spec.default, spec.metadata.get("low"), spec.metadata.get("high")) and (
+            choices is None or value in choices
+        ):
             changes[name] = value
         else:
             changes[name] = spec.default
@@ -98,4 +105,6 @@ def _describe(default: Any, metadata: Any) -> str:
     kind = type(default).__name__
     if "low" in metadata:
         return f"expected {kind} in [{metadata['low']}, {metadata['high']}]"
+    if "choices" in metadata:
+        return "expected one of " + ", ".join(map(repr, metadata["choices"]))
     return f"expected {kind}"

@@ -23,8 +23,11 @@ from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig
 from inkling.lm.runtime import Runtime
 from inkling.settings import Settings
+from inkling.style.detect import Style, detect
 
 T = TypeVar("T")
+STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
+STYLE_REREAD = 2_000
 Cancelled = Callable[[], bool]
 
 
@@ -41,6 +44,7 @@ class Engine:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-model")
         self.last_latency_ms: float | None = None
         self._runtime: Runtime | None = None
+        self._styles: dict[str, tuple[int, Style]] = {}  # document → (its length then, its style)
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -83,7 +87,8 @@ class Engine:
         found = self.runtime.generate(
             request.prefix, request.suffix, mode, self.decode_config(), request.document, cancelled
         )
-        context = Context(request.prefix, request.suffix, mode)
+        unsafe = self.settings.unsafe_suggestions
+        context = Context(request.prefix, request.suffix, mode, self._style(request), unsafe)
         for hypothesis in found or []:  # the beam's next hypothesis when post-processing drops one
             suggestion = run(hypothesis.text, context, self.settings.min_chars)
             if suggestion is not None:
@@ -91,6 +96,18 @@ class Engine:
                     return None
                 return replace(suggestion, confidence=hypothesis.confidence)
         return None
+
+    def _style(self, request: Request) -> Style | None:
+        """The document's style, detected again once its length has changed by STYLE_REREAD characters."""
+        if not self.settings.normalize_style:
+            return None
+        size = len(request.prefix) + len(request.suffix)
+        known = self._styles.get(request.document)
+        if known is not None and request.document and abs(known[0] - size) < STYLE_REREAD:
+            return known[1]
+        style = detect(request.prefix[-STYLE_SAMPLE:] + request.suffix[:STYLE_SAMPLE])
+        self._styles[request.document] = (size, style)
+        return style
 
     def suggest_text(self, prefix: str, suffix: str) -> str:
         """Only the suggestion's text, "" for none: the predictor that `inkling eval` and `complete` score."""
@@ -156,6 +173,11 @@ class Engine:
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
     def forget(self, document: str) -> None:
-        """Drop a closed document's cached state (on the model thread, like every use of the runtime)."""
-        if self._runtime is not None:
-            self.executor.submit(self._runtime.forget, document)
+        """Drop a closed document's cached state and style (on the model thread, which uses them)."""
+
+        def drop() -> None:
+            self._styles.pop(document, None)
+            if self._runtime is not None:
+                self._runtime.forget(document)
+
+        self.executor.submit(drop)

@@ -39,6 +39,19 @@ def fits(prefix: str, snippet: str, suffix: str) -> bool:
         return _no_worse(prefix[prefix.rfind("\n") + 1 :], snippet, suffix[: len(suffix) if end < 0 else end])
 
 
+def in_context(prefix: str, snippet: str, suffix: str) -> tuple[str, int] | None:
+    """Text that parses and holds the snippet inside its statement (finished as `fits` finishes it), with
+    the snippet's offset in it; None when the statement does not parse with the snippet in it."""
+    snippet = snippet.replace("\r\n", "\n")
+    region = find_region(prefix, snippet, suffix)
+    head = region.before + snippet + region.rest
+    for closing in ("", _repair(head, scan(head), region.tail)):
+        text = region.header + head + closing + region.tail
+        if _parses(text):
+            return text, len(region.header) + len(region.before)
+    return None
+
+
 def _fits(region: Region, snippet: str) -> bool:
     head = region.before + snippet + region.rest
     found = scan(head)

@@ -16,6 +16,8 @@ from inkling.completion.postprocess.context import Context
 from inkling.completion.postprocess.indentation import reindent
 from inkling.completion.postprocess.length import drop_short
 from inkling.completion.postprocess.repetition import drop_repeats
+from inkling.completion.postprocess.restyle import restyle
+from inkling.completion.postprocess.safety import check_safety
 from inkling.completion.postprocess.specials import strip_specials
 from inkling.completion.postprocess.suffix import drop_duplicates
 from inkling.completion.postprocess.syntax import keep_valid
@@ -34,6 +36,8 @@ PASSES: tuple[Pass, ...] = (  # run in this order; the length pass (it takes `mi
     replace_autoclosed,
     reindent,
     keep_valid,
+    restyle,
+    check_safety,
 )
 
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from inkling.completion.types import Mode, Suggestion
+from inkling.style.detect import Style
 
 _SAMPLE = 200  # lines on each side of the cursor that the cached helpers look at
 
@@ -20,6 +21,8 @@ class Context:
     prefix: str
     suffix: str
     mode: Mode
+    style: Style | None = None  # the file's style, to rewrite the suggestion in; None leaves it as generated
+    unsafe: str = "hide"  # what to do with a suggestion `style.safety` flags: "hide" it or "mark" it
 
     @cached_property
     def line_before(self) -> str:

@@ -1,0 +1,56 @@
+"""What every style rule shares: the file's style and the span of the text it may change."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from inkling.style.detect import Style
+
+Span = tuple[int, int]  # character offsets [start, end) in the module's code
+
+
+class Rule(libcst.CSTTransformer):
+    """A transformer that rewrites only nodes that lie wholly inside its span (the whole module when None)."""
+
+    name: ClassVar[str]
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, style: Style, code: str, span: Span | None) -> None:
+        super().__init__()
+        self.style = style
+        self.span = span
+        self._line_starts = [0]
+        if span is not None:
+            for i, char in enumerate(code):
+                if char == "\n":
+                    self._line_starts.append(i + 1)
+
+    @classmethod
+    def apply(cls, module: libcst.Module, style: Style, span: Span | None) -> libcst.Module:
+        rule = cls(style, module.code if span is not None else "", span)
+        if span is None:
+            return module.visit(rule)  # no positions needed: everything is inside
+        return MetadataWrapper(module, unsafe_skip_copy=True).visit(rule)
+
+    def inside(self, node: libcst.CSTNode) -> bool:
+        """Whether the rule may change `node` (an original node: positions are known for those only)."""
+        if self.span is None:
+            return True
+        where = self.get_metadata(PositionProvider, node, None)
+        if where is None:
+            return False
+        start = self._line_starts[where.start.line - 1] + where.start.column
+        end = self._line_starts[where.end.line - 1] + where.end.column
+        return self.span[0] <= start and end <= self.span[1]
+
+
+def single_space(
+    whitespace: libcst.BaseParenthesizableWhitespace, value: str
+) -> libcst.BaseParenthesizableWhitespace:
+    """`value` in place of a same-line gap; a gap with a line break or a backslash continuation stays."""
+    if isinstance(whitespace, libcst.SimpleWhitespace) and "\\" not in whitespace.value:
+        return libcst.SimpleWhitespace(value)
+    return whitespace

@@ -1,0 +1,42 @@
+"""Blank lines: the file's number of blank lines before and after each def and class (two at the top level
+in PEP 8, one inside a class); comments and the blank lines after them stay where they are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst
+
+from inkling.style.rules.base import Rule
+
+_DEFINITIONS = (libcst.FunctionDef, libcst.ClassDef)
+
+
+class BlankLines(Rule):
+    name = "blank-lines"
+
+    def _spaced(
+        self, body: Sequence[libcst.BaseStatement], original: Sequence[libcst.BaseStatement], blanks: int
+    ) -> list[libcst.BaseStatement]:
+        out = list(body)
+        for i in range(1, len(out)):
+            if not (isinstance(out[i], _DEFINITIONS) or isinstance(out[i - 1], _DEFINITIONS)):
+                continue
+            if not self.inside(original[i]):
+                continue
+            statement = out[i]
+            lines = list(getattr(statement, "leading_lines", ()))
+            first_comment = next((j for j, line in enumerate(lines) if line.comment is not None), len(lines))
+            leading = [libcst.EmptyLine(indent=False)] * blanks + lines[first_comment:]
+            out[i] = statement.with_changes(leading_lines=leading)
+        return out
+
+    def leave_Module(self, original_node: libcst.Module, updated_node: libcst.Module) -> libcst.Module:
+        body = self._spaced(updated_node.body, original_node.body, self.style.blank_lines_top)
+        return updated_node.with_changes(body=body)
+
+    def leave_IndentedBlock(
+        self, original_node: libcst.IndentedBlock, updated_node: libcst.IndentedBlock
+    ) -> libcst.IndentedBlock:
+        body = self._spaced(updated_node.body, original_node.body, self.style.blank_lines_nested)
+        return updated_node.with_changes(body=body)
