@@ -49,6 +49,8 @@ def _normalize(code: str, style: Style, span: Span | None) -> Result:
     rejected: list[str] = []
     current = code
     for rule in RULES:
+        if not rule.relevant(current if span is None else current[span[0] : span[1]], style):
+            continue
         changed = rule.apply(module, style, span)
         text = changed.code
         if text == current:

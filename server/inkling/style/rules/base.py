@@ -28,6 +28,12 @@ class Rule(libcst.CSTTransformer):
                 if char == "\n":
                     self._line_starts.append(i + 1)
 
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        """Whether the rule can have anything to change in `text` (the span's text): a cheap test that
+        spares a snippet the rules that cannot apply to it."""
+        return True
+
     @classmethod
     def apply(cls, module: libcst.Module, style: Style, span: Span | None) -> libcst.Module:
         rule = cls(style, module.code if span is not None else "", span)

@@ -3,17 +3,24 @@ in PEP 8, one inside a class); comments and the blank lines after them stay wher
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import libcst
 
+from inkling.style.detect import Style
 from inkling.style.rules.base import Rule
 
 _DEFINITIONS = (libcst.FunctionDef, libcst.ClassDef)
+_DEFINITION = re.compile(r"\b(?:def|class)\b")
 
 
 class BlankLines(Rule):
     name = "blank-lines"
+
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        return _DEFINITION.search(text) is not None
 
     def _spaced(
         self, body: Sequence[libcst.BaseStatement], original: Sequence[libcst.BaseStatement], blanks: int

@@ -1,15 +1,20 @@
-"""Indentation: every block indented by the file's unit (continuation lines inside brackets and the
-contents of strings keep their own)."""
+"""Indentation: every block indented by the file's unit; a continuation line inside brackets keeps its
+place relative to its block, and the contents of strings stay as they are."""
 
 from __future__ import annotations
 
 import libcst
 
+from inkling.style.detect import Style
 from inkling.style.rules.base import Rule
 
 
 class Indentation(Rule):
     name = "indentation"
+
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        return "\n" in text
 
     def leave_IndentedBlock(
         self, original_node: libcst.IndentedBlock, updated_node: libcst.IndentedBlock

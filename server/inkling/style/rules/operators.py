@@ -3,17 +3,24 @@ written); none around the `=` of a keyword argument or of a parameter default wi
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 import libcst
 
+from inkling.style.detect import Style
 from inkling.style.rules.base import Rule, single_space
 
 N = TypeVar("N", bound=libcst.CSTNode)
+_OPERATOR = re.compile(r"[=<>!+\-*/%&|^@]|\b(?:and|or|in|is)\b")
 
 
 class Operators(Rule):
     name = "operators"
+
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        return _OPERATOR.search(text) is not None
 
     def _spaced(
         self,

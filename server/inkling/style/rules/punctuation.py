@@ -1,5 +1,5 @@
-"""Commas and colons: none of the gap before them, one space after (a comma before a closing bracket, or a
-line break, keeps what follows it)."""
+"""Commas, colons and brackets: no gap before a comma or colon and one space after it (none between a last
+comma and its closing bracket), no gap inside brackets; line breaks stay where they are."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from inkling.style.rules.base import Rule, Span, single_space
 
 class Punctuation(Rule):
     name = "punctuation"
+
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        return any(char in text for char in ",:()[]{}")
 
     def __init__(self, style: Style, code: str, span: Span | None) -> None:
         super().__init__(style, code, span)
@@ -58,6 +62,90 @@ class Punctuation(Rule):
         )
         return updated_node.with_changes(
             whitespace_before=single_space(updated_node.whitespace_before, ""), whitespace_after=after
+        )
+
+    def leave_LeftParen(
+        self, original_node: libcst.LeftParen, updated_node: libcst.LeftParen
+    ) -> libcst.LeftParen:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(whitespace_after=single_space(updated_node.whitespace_after, ""))
+
+    def leave_RightParen(
+        self, original_node: libcst.RightParen, updated_node: libcst.RightParen
+    ) -> libcst.RightParen:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(whitespace_before=single_space(updated_node.whitespace_before, ""))
+
+    def leave_LeftSquareBracket(
+        self, original_node: libcst.LeftSquareBracket, updated_node: libcst.LeftSquareBracket
+    ) -> libcst.LeftSquareBracket:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(whitespace_after=single_space(updated_node.whitespace_after, ""))
+
+    def leave_RightSquareBracket(
+        self, original_node: libcst.RightSquareBracket, updated_node: libcst.RightSquareBracket
+    ) -> libcst.RightSquareBracket:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(whitespace_before=single_space(updated_node.whitespace_before, ""))
+
+    def leave_LeftCurlyBrace(
+        self, original_node: libcst.LeftCurlyBrace, updated_node: libcst.LeftCurlyBrace
+    ) -> libcst.LeftCurlyBrace:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(whitespace_after=single_space(updated_node.whitespace_after, ""))
+
+    def leave_RightCurlyBrace(
+        self, original_node: libcst.RightCurlyBrace, updated_node: libcst.RightCurlyBrace
+    ) -> libcst.RightCurlyBrace:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(whitespace_before=single_space(updated_node.whitespace_before, ""))
+
+    def leave_Call(self, original_node: libcst.Call, updated_node: libcst.Call) -> libcst.Call:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(
+            whitespace_after_func=single_space(updated_node.whitespace_after_func, ""),
+            whitespace_before_args=single_space(updated_node.whitespace_before_args, ""),
+        )
+
+    def leave_Arg(self, original_node: libcst.Arg, updated_node: libcst.Arg) -> libcst.Arg:
+        if not self.inside(original_node):  # the gap after an argument: before its comma or the `)`
+            return updated_node
+        return updated_node.with_changes(
+            whitespace_after_arg=single_space(updated_node.whitespace_after_arg, "")
+        )
+
+    def leave_FunctionDef(
+        self, original_node: libcst.FunctionDef, updated_node: libcst.FunctionDef
+    ) -> libcst.FunctionDef:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(
+            whitespace_before_params=single_space(updated_node.whitespace_before_params, "")
+        )
+
+    def leave_Param(self, original_node: libcst.Param, updated_node: libcst.Param) -> libcst.Param:
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(
+            whitespace_after_param=single_space(updated_node.whitespace_after_param, "")
+        )
+
+    def leave_Lambda(self, original_node: libcst.Lambda, updated_node: libcst.Lambda) -> libcst.Lambda:
+        if not self.inside(original_node):
+            return updated_node
+        colon = updated_node.colon
+        return updated_node.with_changes(
+            colon=colon.with_changes(
+                whitespace_before=single_space(colon.whitespace_before, ""),
+                whitespace_after=single_space(colon.whitespace_after, " "),
+            )
         )
 
     def leave_DictElement(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst
 
+from inkling.style.detect import Style
 from inkling.style.rules.base import Rule
 
 _PREFIX_CHARS = "rRbBuUfF"
@@ -28,16 +29,26 @@ def requote(literal: str, quote: str) -> str:
 class Quotes(Rule):
     name = "quotes"
 
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        return ("'" if style.quote == '"' else '"') in text or "'''" in text
+
+    _in_fstring = 0  # strings inside an f-string's expressions must keep their quotes (before 3.12)
+
+    def visit_FormattedString(self, node: libcst.FormattedString) -> None:
+        self._in_fstring += 1
+
     def leave_SimpleString(
         self, original_node: libcst.SimpleString, updated_node: libcst.SimpleString
     ) -> libcst.SimpleString:
-        if not self.inside(original_node):
+        if self._in_fstring or not self.inside(original_node):
             return updated_node
         return updated_node.with_changes(value=requote(updated_node.value, self.style.quote))
 
     def leave_FormattedString(
         self, original_node: libcst.FormattedString, updated_node: libcst.FormattedString
     ) -> libcst.FormattedString:
+        self._in_fstring -= 1
         if not self.inside(original_node):
             return updated_node
         code = libcst.Module([]).code_for_node(updated_node)

@@ -1,22 +1,32 @@
-"""Trailing whitespace: none at the end of a code line, a comment line or a blank line (string contents
-are values, not whitespace, and stay)."""
+"""Whitespace at line ends: none after a code line, a comment or on a blank line, and two spaces before an
+inline comment (PEP 8); string contents are values, not whitespace, and stay."""
 
 from __future__ import annotations
 
+import re
+
 import libcst
 
-from inkling.style.rules.base import Rule
+from inkling.style.detect import Style
+from inkling.style.rules.base import Rule, single_space
+
+_TRAILING = re.compile(r"[ \t\f]$", re.MULTILINE)
 
 
 class TrailingWhitespace(Rule):
     name = "trailing-whitespace"
 
+    @staticmethod
+    def relevant(text: str, style: Style) -> bool:
+        return "#" in text or _TRAILING.search(text) is not None
+
     def leave_TrailingWhitespace(
         self, original_node: libcst.TrailingWhitespace, updated_node: libcst.TrailingWhitespace
     ) -> libcst.TrailingWhitespace:
-        if not self.inside(original_node) or updated_node.comment is not None:
-            return updated_node  # the gap before a comment is not trailing
-        return updated_node.with_changes(whitespace=libcst.SimpleWhitespace(""))
+        if not self.inside(original_node):
+            return updated_node
+        gap = "  " if updated_node.comment is not None else ""
+        return updated_node.with_changes(whitespace=single_space(updated_node.whitespace, gap))
 
     def leave_EmptyLine(
         self, original_node: libcst.EmptyLine, updated_node: libcst.EmptyLine
