@@ -17,7 +17,7 @@ MESSY = dedent(
     """\
     import os
     def total(paths,extra = 0) :
-      size=0   # running total   
+      size=0   # running total{TRAILING}
       for p in paths :
         size+=os.path.getsize( p )
       return {'size' :size,'extra':extra}
@@ -26,7 +26,7 @@ MESSY = dedent(
       def open(self,force = False)->bool :
         return force or self.size>0
     """
-)
+).replace("{TRAILING}", "   ")
 
 
 def test_a_messy_file_comes_out_in_pep8_style() -> None:
