@@ -1,4 +1,4 @@
-"""The `inkling` command line: corpus, tokenizer, train, eval, complete and serve (heavy imports happen per command)."""
+"""The `inkling` command line: corpus, tokenizer, train, eval, complete, normalize and serve (heavy imports happen per command)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     from inkling.data.corpus import CorpusConfig, build_corpus, default_roots, format_report
 
     roots = [Path(r) for r in args.roots] or default_roots()
-    config = CorpusConfig(max_bytes=args.max_bytes)
+    config = CorpusConfig(max_bytes=args.max_bytes, normalize=args.normalize)
     report = build_corpus(roots, Path(args.out), config)
     print(format_report(report))
     return 0
@@ -142,6 +142,17 @@ def _settings(pairs: list[str]) -> Settings:
     return settings
 
 
+def _cmd_normalize(args: argparse.Namespace) -> int:
+    from inkling.style.files import normalize_files
+
+    outcome = normalize_files(
+        [Path(f) for f in args.files], Path(args.style_of) if args.style_of else None, args.check, args.diff
+    )
+    if outcome.errors:
+        return 2
+    return 1 if args.check and outcome.changed else 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
@@ -172,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("roots", nargs="*", help="folders or files (default: this Python's standard library)")
     p.add_argument("--out", required=True)
     p.add_argument("--max-bytes", type=int, default=1_000_000, help="skip files larger than this")
+    p.add_argument(
+        "--normalize", action="store_true", help="rewrite train and valid files into PEP 8 style (test stays)"
+    )
     p.set_defaults(func=_cmd_corpus)
 
     p = sub.add_parser("tokenizer", help="train the byte-level BPE tokenizer on the corpus's train split")
@@ -219,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a server setting")
     p.set_defaults(func=_cmd_complete)
+
+    p = sub.add_parser("normalize", help="rewrite Python files into their own style (or another file's)")
+    p.add_argument("files", nargs="+", help="files or folders")
+    p.add_argument("--style-of", metavar="FILE", help="take the style from this file instead")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    p.add_argument("--diff", action="store_true", help="change nothing; print what would change")
+    p.set_defaults(func=_cmd_normalize)
 
     p = sub.add_parser("serve", help="run the language server (stdio unless --tcp)")
     p.add_argument("--model", help="model folder (default: the shipped model)")

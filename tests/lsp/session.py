@@ -10,17 +10,38 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 from pygls.lsp.client import LanguageClient
 
 MODEL = Path(__file__).resolve().parents[2] / "server" / "inkling" / "assets" / "default"
 
 
+def _command_or_code_action(obj: Any, _: type) -> types.Command | types.CodeAction:
+    """lsprotocol reads any object with a "command" key as a Command, so a CodeAction that carries a
+    command came back as a Command with the CodeAction's dict as its name; a Command's command is a string."""
+    converter = get_converter()
+    if isinstance(obj.get("command"), str):
+        return converter.structure(obj, types.Command)
+    return converter.structure(obj, types.CodeAction)
+
+
 class Client(LanguageClient):
     def __init__(self) -> None:
         super().__init__("inkling-test", "0")
+        self.protocol._converter.register_structure_hook(  # type: ignore[attr-defined]
+            types.Command | types.CodeAction, _command_or_code_action
+        )
         self.statuses: list[dict[str, Any]] = []
         self.logs: list[types.LogMessageParams] = []
         self.versions: dict[str, int] = {}
+        self.edits: list[types.ApplyWorkspaceEditParams] = []
+        self.accept_edits = True
+
+        @self.feature(types.WORKSPACE_APPLY_EDIT)
+        def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            """Records the edit; an editor would reject one for a version it no longer has."""
+            self.edits.append(params)
+            return types.ApplyWorkspaceEditResult(applied=self.accept_edits)
 
         @self.feature("inkling/status")
         def status(params: Any) -> None:

@@ -34,6 +34,8 @@ from inkling.data.report import (
 from inkling.data.secrets import scrub
 from inkling.data.split import SPLITS, Split, check_fractions, split_of
 from inkling.errors import InklingError
+from inkling.style.detect import Style
+from inkling.style.normalize import normalize
 
 __all__ = [
     "CorpusConfig",
@@ -61,6 +63,7 @@ class CorpusConfig:
     shard_bytes: int = 16_000_000  # a shard is closed once it holds about this many bytes
     exclude_dirs: tuple[str, ...] = DEFAULT_EXCLUDE_DIRS
     filters: FilterConfig = field(default_factory=FilterConfig)
+    normalize: bool = False  # train and valid files rewritten into PEP 8 style (style.normalize); test stays
 
     @property
     def fractions(self) -> tuple[float, float, float]:
@@ -203,10 +206,13 @@ def _clean(usable: list[SourceFile], config: CorpusConfig, dropped: Counter[str]
 
 
 def _prepare(source: SourceFile, config: CorpusConfig, secrets: Counter[str]) -> _Prepared:
-    """Scrub one kept file, counting its secrets, and give it its split."""
+    """Scrub one kept file, counting its secrets, give it its split, and with config.normalize rewrite a
+    training or validation file into PEP 8 style (the test split stays as people wrote it)."""
     text, counts = scrub(source.text)
     secrets.update(counts)
     split = split_of(source.rel_path, config.fractions)
+    if config.normalize and split != "test":
+        text = normalize(text, Style()).code
     return _Prepared(source.doc_path, split, text, content_hash(source.text), bool(counts))
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 from pygls.workspace import TextDocument
 
 from inkling.completion.items import Item
 from inkling.completion.types import Request, Suggestion
+from inkling.style.edit import Edit
 
 _KINDS = {
     "model": types.CompletionItemKind.Text,
@@ -51,3 +53,32 @@ def completion_item(item: Item, rank: int, position: types.Position, prefix: str
         text_edit=types.TextEdit(types.Range(start, position), item.text),
         data={"probability": item.probability, "source": item.kind},
     )
+
+
+_CONVERTER = get_converter()
+
+
+def range_to_json(selection: types.Range) -> object:
+    """A range as plain JSON, for a command's arguments."""
+    return _CONVERTER.unstructure(selection)
+
+
+def offsets(document: TextDocument, selection: object) -> tuple[int | None, int | None]:
+    """A command's range argument (JSON) as offsets into the document's text; (None, None) for none.
+    Raises ValueError for something that is not a range."""
+    if selection is None:
+        return None, None
+    try:
+        parsed = _CONVERTER.structure(selection, types.Range)
+    except Exception as exc:
+        raise ValueError(f"not a range: {selection!r}") from exc
+    return document.offset_at_position(parsed.start), document.offset_at_position(parsed.end)
+
+
+def workspace_edit(document: TextDocument, edit: Edit) -> types.WorkspaceEdit:
+    """The edit for this version of the document only: a client rejects it once the text has moved on."""
+    start = document.client_position_at_offset(edit.start)
+    end = document.client_position_at_offset(edit.end)
+    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version)
+    text_edit = types.TextEdit(types.Range(start, end), edit.text)
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(identifier, [text_edit])])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -12,12 +13,21 @@ from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
 from inkling.completion.engine import Engine
-from inkling.lsp.convert import completion_item, inline_item, to_request
+from inkling.lsp.convert import (
+    completion_item,
+    inline_item,
+    offsets,
+    range_to_json,
+    to_request,
+    workspace_edit,
+)
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.settings import parse_settings
+from inkling.style.edit import normalize_range
 
 log = logging.getLogger("inkling.server")
 MODEL_INFO = "inkling.modelInfo"
+NORMALIZE_STYLE = "inkling.normalizeStyle"
 STATUS_INTERVAL_S = 1.0  # latency updates reach the status bar at most this often
 
 
@@ -69,6 +79,11 @@ class InklingServer(LanguageServer):
             return
         self.say(logging.INFO, f"model {name} ready ({self.engine.model_dir})")
         self.set_status("ready" if self.engine.settings.enabled else "disabled")
+
+
+def _kind(kind: object) -> str:
+    """A code action kind's string ("refactor.rewrite"), whether it came as the enum or as text."""
+    return str(getattr(kind, "value", kind))
 
 
 def build_server(model_dir: Path) -> InklingServer:
@@ -129,6 +144,67 @@ def build_server(model_dir: Path) -> InklingServer:
                 for rank, item in enumerate(found)
             ],
         )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.Source, types.CodeActionKind.RefactorRewrite]
+        ),
+    )
+    def code_action(ls: InklingServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        """Offered, not computed: the command does the work once the user picks the action."""
+        uri = params.text_document.uri
+        if uri not in ls.workspace.text_documents:
+            return None
+        actions = [
+            types.CodeAction(
+                "Normalize style of the file",
+                kind=types.CodeActionKind.Source,
+                command=types.Command("Normalize style", NORMALIZE_STYLE, arguments=[uri]),
+            )
+        ]
+        if params.range.start != params.range.end:
+            actions.insert(
+                0,
+                types.CodeAction(
+                    "Normalize style of the selection",
+                    kind=types.CodeActionKind.RefactorRewrite,
+                    command=types.Command(
+                        "Normalize style", NORMALIZE_STYLE, arguments=[uri, range_to_json(params.range)]
+                    ),
+                ),
+            )
+        only = [_kind(kind) for kind in params.context.only or []]
+        return [a for a in actions if not only or any(_kind(a.kind).startswith(kind) for kind in only)]
+
+    @server.command(NORMALIZE_STYLE)
+    async def normalize_style(ls: InklingServer, *args: Any) -> dict[str, Any]:
+        """Arguments: the document's URI and optionally a range. Puts the document (or the range: nothing
+        outside it changes) into the document's own style."""
+        if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+            raise ValueError(f"expected a document URI and optionally a range, got {list(args)!r}")
+        uri, selection = args[0], args[1] if len(args) == 2 else None
+        if uri not in ls.workspace.text_documents:
+            raise ValueError(f"{uri} is not open")
+        document = ls.workspace.get_text_document(uri)
+        span = offsets(document, selection)
+        loop = asyncio.get_running_loop()
+        edit, result = await loop.run_in_executor(None, normalize_range, document.source, *span)
+        applied = False
+        if edit is not None:
+            answer = await ls.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(workspace_edit(document, edit), label="Normalize style")
+            )
+            applied = answer.applied
+        if result.status in ("skipped", "failed"):
+            message = f"Normalize style: nothing changed: {result.reason}"
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, message))
+        return {
+            "status": result.status,
+            "rules": list(result.applied),
+            "applied": applied,
+            "reason": result.reason,
+        }
 
     @server.command(MODEL_INFO)
     async def model_info(ls: InklingServer, *args: Any) -> dict[str, Any]:

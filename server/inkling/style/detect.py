@@ -107,8 +107,8 @@ def _quote_of(string: str) -> str:
 
 
 def _blank_lines(source: str) -> tuple[int | None, int | None]:
-    """The most common number of blank lines before a top-level and before a nested definition that does
-    not open its block (the first statement of a block has none)."""
+    """The usual number of blank lines before a top-level and before a nested definition that does not
+    open its block (the first statement of a block has none)."""
     top: Counter[int] = Counter()
     nested: Counter[int] = Counter()
     lines = source.splitlines()
@@ -121,10 +121,15 @@ def _blank_lines(source: str) -> tuple[int | None, int | None]:
         if j < 0 or lines[j].rstrip().endswith(":") or lines[j].lstrip().startswith("#"):
             continue  # the start of a file or block, or a comment that belongs to the definition
         (nested if line[:1] in " \t" else top)[blanks] += 1
-    return (
-        top.most_common(1)[0][0] if top else None,
-        nested.most_common(1)[0][0] if nested else None,
-    )
+    return _habit(top), _habit(nested)
+
+
+def _habit(counts: Counter[int]) -> int | None:
+    """The most common count, once it has been seen twice: a single definition is not yet a habit."""
+    if not counts:
+        return None
+    value, seen = counts.most_common(1)[0]
+    return value if seen >= 2 else None
 
 
 def _line_length(source: str, default: int) -> int:

@@ -27,7 +27,7 @@ def test_quotes_and_tabs() -> None:
 
 
 def test_two_space_indentation_and_one_blank_line() -> None:
-    source = 'class A:\n  x = "a"\n\n  def f(self):\n    return 1\n\n  def g(self):\n    if 1:\n      pass\n\ndef h():\n  pass\n'
+    source = 'class A:\n  x = "a"\n\n  def f(self):\n    return 1\n\n  def g(self):\n    if 1:\n      pass\n\ndef h():\n  pass\n\ndef i():\n  pass\n'
     style = detect(source)
     assert style.indent == "  "
     assert style.quote == '"'
@@ -46,6 +46,10 @@ def test_trailing_commas_and_crlf() -> None:
 def test_line_length_is_a_common_limit_the_file_keeps() -> None:
     lines = [f"x{i} = {'a' * 90!r}" for i in range(30)]  # 97 characters each
     assert detect("\n".join(lines) + "\n").line_length == 99
+
+
+def test_one_definition_is_not_yet_a_habit() -> None:
+    assert detect("import os\ndef f():\n    pass\n").blank_lines_top == 2
 
 
 def test_defaults_for_a_file_that_says_nothing_and_for_broken_code() -> None:
