@@ -1,4 +1,4 @@
-"""The `inkling` command line: corpus, tokenizer, train, eval, complete, normalize and serve (heavy imports happen per command)."""
+"""The `inkling` command line: corpus, tokenizer, train, finetune, eval, complete, normalize and serve (heavy imports per command)."""
 
 from __future__ import annotations
 
@@ -142,6 +142,30 @@ def _settings(pairs: list[str]) -> Settings:
     return settings
 
 
+def _cmd_finetune(args: argparse.Namespace) -> int:
+    from inkling.lm.finetune import default_out, finetune
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise InklingError(f"{folder} is not a folder")
+    out = Path(args.out) if args.out else default_out(folder)
+
+    def report(record: dict[str, object]) -> None:
+        if args.json:
+            print(json.dumps({"progress": record}), flush=True)
+
+    result = finetune(folder, Path(args.model or DEFAULT_MODEL), out, args.minutes, report)
+    if args.json:
+        print(json.dumps({"result": result.to_json()}), flush=True)
+    else:
+        verdict = f"new model in {result.model}" if result.model else "no improvement: keep the current model"
+        print(
+            f"{result.files} files trained on, {result.held_out} held out; validation loss "
+            f"{result.loss_before:.4f} -> {result.loss_after:.4f} nats/token in {result.steps} steps; {verdict}"
+        )
+    return 130 if result.interrupted else 0
+
+
 def _cmd_normalize(args: argparse.Namespace) -> int:
     from inkling.style.files import normalize_files
 
@@ -233,6 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a server setting")
     p.set_defaults(func=_cmd_complete)
+
+    p = sub.add_parser("finetune", help="adapt a model to a project's own Python files")
+    p.add_argument("folder")
+    p.add_argument("--model", help="the model to start from (default: the shipped model)")
+    p.add_argument("--out", help="default: ~/.cache/inkling/projects/<folder>-<hash>")
+    p.add_argument("--minutes", type=float, default=5.0)
+    p.add_argument("--json", action="store_true", help="progress and the result as JSON lines on stdout")
+    p.set_defaults(func=_cmd_finetune)
 
     p = sub.add_parser("normalize", help="rewrite Python files into their own style (or another file's)")
     p.add_argument("files", nargs="+", help="files or folders")

@@ -35,6 +35,16 @@ class Client(LanguageClient):
         self.logs: list[types.LogMessageParams] = []
         self.versions: dict[str, int] = {}
         self.edits: list[types.ApplyWorkspaceEditParams] = []
+        self.progress: list[Any] = []  # $/progress values (begin, report, end), in order
+
+        @self.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def create_progress(params: types.WorkDoneProgressCreateParams) -> None:
+            return None
+
+        @self.feature(types.PROGRESS)
+        def on_progress(params: types.ProgressParams) -> None:
+            self.progress.append(params)
+
         self.accept_edits = True
 
         @self.feature(types.WORKSPACE_APPLY_EDIT)

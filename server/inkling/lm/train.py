@@ -7,12 +7,14 @@ import math
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import torch
+from tokenizers import Tokenizer
 from torch.nn import functional as F
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
@@ -21,7 +23,7 @@ from inkling.data.corpus import TRAIN_HASHES_FILE, iter_documents, train_hashes
 from inkling.data.transforms import TransformConfig
 from inkling.errors import InklingError
 from inkling.lm import dataset
-from inkling.lm.checkpoint import atomic_write, save_checkpoint
+from inkling.lm.checkpoint import atomic_write, load_checkpoint, save_checkpoint
 from inkling.lm.config import PRESETS, ModelConfig
 from inkling.lm.distributed import (
     DistInfo,
@@ -58,6 +60,7 @@ class TrainConfig:
     fim_rate: float = 0.5
     spm_rate: float = 0.5
     docstring_rate: float = 0.5
+    init_from: str | None = None  # fine-tune: start from this model folder (its shape, weights, tokenizer)
 
     def __post_init__(self) -> None:
         if self.preset not in PRESETS:
@@ -89,6 +92,7 @@ class TrainResult:
     best_bits_per_byte: float
     seconds: float
     interrupted: bool
+    initial_valid_loss: float | None = None  # fine-tuning: the starting model's validation loss
 
 
 def lr_at(step: int, progress: float, config: TrainConfig) -> float:
@@ -121,18 +125,51 @@ class _StopFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
+Progress = Callable[[dict[str, Any]], None]
+
+
 def train(
-    corpus_dir: Path, tokenizer_dir: Path, out_dir: Path, config: TrainConfig, resume: bool = False
+    corpus_dir: Path,
+    tokenizer_dir: Path,
+    out_dir: Path,
+    config: TrainConfig,
+    resume: bool = False,
+    progress: Progress | None = None,
 ) -> TrainResult:
+    """Train (or with config.init_from fine-tune) and keep the best checkpoint in out_dir. `progress`
+    hears {"fraction": 0..1, "step": N} as training goes and each evaluation's record."""
     info = init_distributed(config.device)
     try:
-        return _train(corpus_dir, tokenizer_dir, out_dir, config, resume, info)
+        return _train(corpus_dir, tokenizer_dir, out_dir, config, resume, info, progress or _quiet)
     finally:
         shutdown_distributed(info)
 
 
+def _quiet(record: dict[str, Any]) -> None:
+    pass
+
+
+def _start_model(config: TrainConfig, tokenizer: Tokenizer) -> RNNLanguageModel:
+    """A fresh model of the preset's shape, or the model config.init_from names (which must have been
+    trained with this tokenizer)."""
+    if config.init_from is None:
+        torch.manual_seed(config.seed)
+        return RNNLanguageModel(ModelConfig(vocab_size=tokenizer.get_vocab_size(), **PRESETS[config.preset]))
+    start = load_checkpoint(Path(config.init_from))
+    if start.meta.get("tokenizer_hash") != tokenizer_hash(tokenizer):
+        raise InklingError(f"{config.init_from} was trained with another tokenizer than the one given")
+    torch.manual_seed(config.seed)
+    return RNNLanguageModel.from_checkpoint(start).train()
+
+
 def _train(
-    corpus_dir: Path, tokenizer_dir: Path, out_dir: Path, config: TrainConfig, resume: bool, info: DistInfo
+    corpus_dir: Path,
+    tokenizer_dir: Path,
+    out_dir: Path,
+    config: TrainConfig,
+    resume: bool,
+    info: DistInfo,
+    progress: Progress,
 ) -> TrainResult:
     if config.device.startswith("cuda") and not torch.cuda.is_available():
         raise InklingError("--device cuda was asked for, but no CUDA device is available")
@@ -155,9 +192,7 @@ def _train(
     if not valid_texts:
         raise InklingError(f"{corpus_dir} has no validation files: give the corpus more files")
 
-    torch.manual_seed(config.seed)
-    model_config = ModelConfig(vocab_size=tokenizer.get_vocab_size(), **PRESETS[config.preset])
-    model = RNNLanguageModel(model_config).to(config.device)
+    model = _start_model(config, tokenizer).to(config.device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     net: torch.nn.Module = DistributedDataParallel(model) if info.enabled else model
     byte_len = dataset.byte_lengths(tokenizer)
@@ -184,6 +219,12 @@ def _train(
     def rows_for(epoch: int) -> torch.Tensor:
         stream = dataset.epoch_stream(tokenizer, train_texts, config.seed, epoch, config.transforms())
         return dataset.batchify(stream, config.batch_size)[info.rank :: info.world_size].to(config.device)
+
+    initial_loss = None
+    if config.init_from is not None and state is None:  # only an improvement on the start is kept
+        initial_loss, initial_bpb = evaluate(model, valid_rows, config.seq_len, byte_len)
+        best_loss, best_bpb = initial_loss, initial_bpb
+        progress({"step": 0, "valid_loss": round(initial_loss, 5), "bits_per_byte": round(initial_bpb, 5)})
 
     rows = rows_for(epoch)
     windows = dataset.num_windows(rows, config.seq_len)
@@ -246,6 +287,7 @@ def _train(
             text = previous + json.dumps(record) + "\n"
             atomic_write(log_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
             tqdm.write(f"step {step}: valid loss {loss:.4f}, {bpb:.4f} bits/byte", file=sys.stderr)
+            progress(record)
             if loss < best_loss:
                 save_checkpoint(
                     out_dir, model.config, tokenizer, model.arrays(), {"training": {**record, **provenance}}
@@ -282,6 +324,10 @@ def _train(
             hidden = repackage_hidden(hidden)
             step, batch_index = step + 1, batch_index + 1
             bar.update(1)
+            if step % 10 == 0 and info.is_main:
+                seconds = time.perf_counter() - started
+                fraction = step / total_steps if total_steps else seconds / (60 * (config.minutes or 1))
+                progress({"step": step, "fraction": round(min(fraction, 1.0), 4)})
             rate = (step * tokens_per_step - tokens_at_start) / max(
                 1e-9, time.perf_counter() - started - elapsed
             )
@@ -304,6 +350,7 @@ def _train(
         best_bits_per_byte=best_bpb,
         seconds=time.perf_counter() - started,
         interrupted=interrupted,
+        initial_valid_loss=initial_loss,
     )
 
 

@@ -22,6 +22,7 @@ from inkling.lsp.convert import (
     workspace_edit,
 )
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
+from inkling.lsp.training import TRAIN_WORKSPACE, parse_arguments, train_workspace
 from inkling.settings import parse_settings
 from inkling.style.edit import normalize_range
 
@@ -40,6 +41,7 @@ class InklingServer(LanguageServer):
         self.engine = Engine(model_dir)
         self.requested_model = model_dir
         self.status = Status("loading")
+        self.training = False  # one workspace training at a time
         self._status_sent = 0.0
 
     def say(self, level: int, message: str) -> None:
@@ -205,6 +207,18 @@ def build_server(model_dir: Path) -> InklingServer:
             "applied": applied,
             "reason": result.reason,
         }
+
+    @server.command(TRAIN_WORKSPACE)
+    async def train_on_workspace(ls: InklingServer, *args: Any) -> dict[str, Any]:
+        """Arguments: a folder (path or URI) and optionally minutes (default 5)."""
+        folder, minutes = parse_arguments(args)
+        if ls.training:
+            raise ValueError("a workspace training is already running")
+        ls.training = True
+        try:
+            return await train_workspace(ls, folder, minutes)
+        finally:
+            ls.training = False
 
     @server.command(MODEL_INFO)
     async def model_info(ls: InklingServer, *args: Any) -> dict[str, Any]:
