@@ -10,6 +10,21 @@ import libcst
 from inkling.style.detect import Style
 from inkling.style.rules.base import Rule, Span, single_space
 
+# Gaps that are always the same, per node: field → its gap (a gap with a line break stays as it is).
+_GAPS: dict[type[libcst.CSTNode], dict[str, str]] = {
+    libcst.LeftParen: {"whitespace_after": ""},
+    libcst.LeftSquareBracket: {"whitespace_after": ""},
+    libcst.LeftCurlyBrace: {"whitespace_after": ""},
+    libcst.RightParen: {"whitespace_before": ""},
+    libcst.RightSquareBracket: {"whitespace_before": ""},
+    libcst.RightCurlyBrace: {"whitespace_before": ""},
+    libcst.Call: {"whitespace_after_func": "", "whitespace_before_args": ""},
+    libcst.Arg: {"whitespace_after_arg": ""},  # before the `)` (after a comma, the comma owns the gap)
+    libcst.FunctionDef: {"whitespace_before_params": ""},
+    libcst.Param: {"whitespace_after_param": ""},
+    libcst.DictElement: {"whitespace_before_colon": "", "whitespace_after_colon": " "},
+}
+
 
 class Punctuation(Rule):
     name = "punctuation"
@@ -41,17 +56,18 @@ class Punctuation(Rule):
     def on_leave(
         self, original_node: libcst.CSTNodeT, updated_node: libcst.CSTNodeT
     ) -> libcst.CSTNodeT | libcst.RemovalSentinel | libcst.FlattenSentinel[libcst.CSTNodeT]:
-        """No gap before the colon that ends a block header (`def f() :`) or a lambda's parameters."""
+        """The gaps of _GAPS, and none before the colon that ends a block header (`def f() :`)."""
         updated = super().on_leave(original_node, updated_node)
-        before = getattr(updated, "whitespace_before_colon", None)
-        if (
-            isinstance(updated, libcst.CSTNode)
-            and not isinstance(updated, libcst.DictElement)  # dict colons: leave_DictElement
-            and isinstance(before, libcst.SimpleWhitespace)
-            and self.inside(original_node)
-        ):
-            return updated.with_changes(whitespace_before_colon=single_space(before, ""))
-        return updated
+        if not isinstance(updated, libcst.CSTNode):
+            return updated
+        gaps = dict(_GAPS.get(type(updated), {}))
+        if isinstance(getattr(updated, "whitespace_before_colon", None), libcst.SimpleWhitespace):
+            gaps.setdefault("whitespace_before_colon", "")
+        if not gaps or not self.inside(original_node):
+            return updated
+        return updated.with_changes(
+            **{name: single_space(getattr(updated, name), gap) for name, gap in gaps.items()}
+        )
 
     def leave_Comma(self, original_node: libcst.Comma, updated_node: libcst.Comma) -> libcst.Comma:
         if not self.inside(original_node):
@@ -62,79 +78,6 @@ class Punctuation(Rule):
         )
         return updated_node.with_changes(
             whitespace_before=single_space(updated_node.whitespace_before, ""), whitespace_after=after
-        )
-
-    def leave_LeftParen(
-        self, original_node: libcst.LeftParen, updated_node: libcst.LeftParen
-    ) -> libcst.LeftParen:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(whitespace_after=single_space(updated_node.whitespace_after, ""))
-
-    def leave_RightParen(
-        self, original_node: libcst.RightParen, updated_node: libcst.RightParen
-    ) -> libcst.RightParen:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(whitespace_before=single_space(updated_node.whitespace_before, ""))
-
-    def leave_LeftSquareBracket(
-        self, original_node: libcst.LeftSquareBracket, updated_node: libcst.LeftSquareBracket
-    ) -> libcst.LeftSquareBracket:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(whitespace_after=single_space(updated_node.whitespace_after, ""))
-
-    def leave_RightSquareBracket(
-        self, original_node: libcst.RightSquareBracket, updated_node: libcst.RightSquareBracket
-    ) -> libcst.RightSquareBracket:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(whitespace_before=single_space(updated_node.whitespace_before, ""))
-
-    def leave_LeftCurlyBrace(
-        self, original_node: libcst.LeftCurlyBrace, updated_node: libcst.LeftCurlyBrace
-    ) -> libcst.LeftCurlyBrace:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(whitespace_after=single_space(updated_node.whitespace_after, ""))
-
-    def leave_RightCurlyBrace(
-        self, original_node: libcst.RightCurlyBrace, updated_node: libcst.RightCurlyBrace
-    ) -> libcst.RightCurlyBrace:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(whitespace_before=single_space(updated_node.whitespace_before, ""))
-
-    def leave_Call(self, original_node: libcst.Call, updated_node: libcst.Call) -> libcst.Call:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(
-            whitespace_after_func=single_space(updated_node.whitespace_after_func, ""),
-            whitespace_before_args=single_space(updated_node.whitespace_before_args, ""),
-        )
-
-    def leave_Arg(self, original_node: libcst.Arg, updated_node: libcst.Arg) -> libcst.Arg:
-        if not self.inside(original_node):  # the gap after an argument: before its comma or the `)`
-            return updated_node
-        return updated_node.with_changes(
-            whitespace_after_arg=single_space(updated_node.whitespace_after_arg, "")
-        )
-
-    def leave_FunctionDef(
-        self, original_node: libcst.FunctionDef, updated_node: libcst.FunctionDef
-    ) -> libcst.FunctionDef:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(
-            whitespace_before_params=single_space(updated_node.whitespace_before_params, "")
-        )
-
-    def leave_Param(self, original_node: libcst.Param, updated_node: libcst.Param) -> libcst.Param:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(
-            whitespace_after_param=single_space(updated_node.whitespace_after_param, "")
         )
 
     def leave_Lambda(self, original_node: libcst.Lambda, updated_node: libcst.Lambda) -> libcst.Lambda:
@@ -148,25 +91,13 @@ class Punctuation(Rule):
             )
         )
 
-    def leave_DictElement(
-        self, original_node: libcst.DictElement, updated_node: libcst.DictElement
-    ) -> libcst.DictElement:
-        if not self.inside(original_node):
-            return updated_node
-        return updated_node.with_changes(
-            whitespace_before_colon=single_space(updated_node.whitespace_before_colon, ""),
-            whitespace_after_colon=single_space(updated_node.whitespace_after_colon, " "),
-        )
-
     def leave_Annotation(
         self, original_node: libcst.Annotation, updated_node: libcst.Annotation
     ) -> libcst.Annotation:
         before = updated_node.whitespace_before_indicator
         if not self.inside(original_node) or not isinstance(before, libcst.BaseParenthesizableWhitespace):
             return updated_node
-        arrow = (
-            id(original_node) in self._arrows
-        )  # `-> T` has a space both sides, `x: T` after the colon only
+        arrow = id(original_node) in self._arrows  # `-> T`: a space both sides; `x: T`: after the colon
         return updated_node.with_changes(
             whitespace_before_indicator=single_space(before, " " if arrow else ""),
             whitespace_after_indicator=single_space(updated_node.whitespace_after_indicator, " "),
