@@ -155,7 +155,11 @@ def _stats(seconds: list[float]) -> dict[str, float]:
 
 
 def summarize(files: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {"files": len(files), "unreadable": sum("unreadable" in f for f in files)}
+    out: dict[str, Any] = {
+        "files": len(files),
+        "unreadable": sum("unreadable" in f for f in files),
+        "unreadable_files": [(f["path"], f["unreadable"]) for f in files if "unreadable" in f],
+    }
     for label in ("own", "contrast"):
         entries = [f[label] for f in files if label in f]
         done = [e for e in entries if e["status"] in ("changed", "unchanged")]
@@ -163,6 +167,9 @@ def summarize(files: list[dict[str, Any]]) -> dict[str, Any]:
             "normalized": len(done),
             "changed": sum(e["status"] == "changed" for e in entries),
             "skipped": Counter(e["reason"].split(" (")[0] for e in entries if e["status"] == "skipped"),
+            "skipped_files": [
+                (f["path"], f[label]["reason"]) for f in files if f.get(label, {}).get("status") == "skipped"
+            ],
             "failed": [e["reason"] for e in entries if e["status"] == "failed"],
             "meaning_kept_pct": 100.0 * sum(e["meaning_kept"] for e in done) / max(len(done), 1),
             "idempotent_pct": 100.0 * sum(e["idempotent"] for e in done) / max(len(done), 1),
@@ -208,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"failed {len(s['failed'])}; meaning kept {s['meaning_kept_pct']:.2f}%, idempotent "
                 f"{s['idempotent_pct']:.2f}%; rules applied {dict(s['applied'])}, rejected {dict(s['rejected'])}"
             )
+            for path, reason in s["skipped_files"][:12] if label == "own" else []:
+                print(f"    skipped {path}: {reason}")
             if s["not_idempotent"]:
                 print(f"    not idempotent: {s['not_idempotent']}")
     cases = snippet_cases(all_paths, args.snippets, args.seed)

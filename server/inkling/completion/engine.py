@@ -27,7 +27,7 @@ from inkling.style.detect import Style, detect
 
 T = TypeVar("T")
 STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
-STYLE_REREAD = 2_000
+STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
 Cancelled = Callable[[], bool]
 
 
