@@ -33,7 +33,6 @@ def _normalize(prefix: str, snippet: str, suffix: str, style: Style) -> str:
         result = normalize(text, style, (start, start + len(snippet)))
         if result.status in ("changed", "unchanged"):
             return result.code[start : start + len(snippet) + len(result.code) - len(text)]
-    line = prefix[prefix.rfind("\n") + 1 :]
-    if scan(line).open_string >= 0:  # the snippet starts inside a string: its tokens cannot be read alone
-        return snippet
+    if scan(prefix).open_string >= 0:  # the snippet starts inside a string: its tokens cannot be read alone
+        return snippet  # (a whole-prefix scan, but only on this rare path)
     return token_fixes(snippet, style)
