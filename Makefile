@@ -1,4 +1,5 @@
-# `make demo`: set up and complete code with the shipped model. `make test`: set up and run every test.
+# `make demo`: set up and complete code with the shipped model. `make test`: set up and run every test
+# (INKLING_SKIP_E2E=1 skips the one in a real VS Code, which installs code-server and Chromium on first use).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,6 +22,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	scripts/install_test_tools.sh
+	npm ci --no-audit --no-fund
+	npm test
+	[ "$$INKLING_SKIP_E2E" = 1 ] || scripts/e2e_setup.sh
 	$(VENV)/bin/ruff check server tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q

@@ -12,7 +12,13 @@ from inkling.style.detect import Style
 from inkling.style.rules.base import Rule, single_space
 
 N = TypeVar("N", bound=libcst.CSTNode)
-_OPERATOR = re.compile(r"[=<>!+\-*/%&|^@]|\b(?:and|or|in|is)\b")
+_OP = r"(?:\*\*=?|//=?|>>=?|<<=?|[-+*/%&|^@<>!=]=|->|[-+*/%&|^@<>=])"
+# An operator or keyword operator without one plain space on a side (a unary minus or a keyword argument
+# also matches: then the rule runs and finds nothing to change).
+_MAYBE_WRONG = re.compile(
+    rf"[^\s(\[{{,]{_OP}|{_OP}[^\s)\]}},]|[ \t]{{2,}}{_OP}|{_OP}[ \t]{{2,}}"
+    r"|[ \t]{2,}(?:and|or|not|in|is)\b|\b(?:and|or|not|in|is)[ \t]{2,}|\)(?:and|or)\b|\b(?:and|or)\("
+)
 
 
 class Operators(Rule):
@@ -20,7 +26,7 @@ class Operators(Rule):
 
     @staticmethod
     def relevant(text: str, style: Style) -> bool:
-        return _OPERATOR.search(text) is not None
+        return _MAYBE_WRONG.search(text) is not None
 
     def _spaced(
         self,

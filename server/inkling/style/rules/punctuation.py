@@ -4,6 +4,7 @@ comma and its closing bracket), no gap inside brackets; line breaks stay where t
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import libcst
 
@@ -26,12 +27,20 @@ _GAPS: dict[type[libcst.CSTNode], dict[str, str]] = {
 }
 
 
+# A gap before a comma, colon or closer, after an opener, none after a comma or colon, an arrow, a double
+# gap, or a gap before a call's or subscript's bracket (a slice or a lambda also matches: then the rule runs
+# and finds nothing to change).
+_MAYBE_WRONG = re.compile(
+    r"[ \t]+[,;:)\]}]|[(\[{][ \t]|[,;][^\s)\]}]|:[^\s\]]|->|\S[ \t]{2,}\S|\w[ \t]+[(\[]"
+)
+
+
 class Punctuation(Rule):
     name = "punctuation"
 
     @staticmethod
     def relevant(text: str, style: Style) -> bool:
-        return any(char in text for char in ",:()[]{}")
+        return _MAYBE_WRONG.search(text) is not None
 
     def __init__(self, style: Style, code: str, span: Span | None) -> None:
         super().__init__(style, code, span)
