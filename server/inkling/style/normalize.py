@@ -31,6 +31,8 @@ def normalize(code: str, style: Style, span: Span | None = None) -> Result:
     """`code` in `style`; with a span, only text inside [start, end) changes. Never raises."""
     try:
         return _normalize(code, style, span)
+    except RecursionError:  # libcst walks the tree recursively: thousands of chained `+` are too deep
+        return Result("failed", code, reason="nested too deeply for libcst to walk")
     except Exception as exc:  # a bug in a rule must not cost the user their code
         log.warning("normalize failed", exc_info=True)
         return Result("failed", code, reason=f"{type(exc).__name__}: {exc}")

@@ -85,12 +85,20 @@ def test_indentation_to_the_file_unit() -> None:
 
 
 def test_blank_lines_around_definitions() -> None:
+    # where comments stand above a definition (`# about g`), its blank lines stay as written
     before = "import os\ndef f():\n    pass\n\n\n\n# about g\n\ndef g():\n    pass\nclass A:\n    x = 1\n    def m(self):\n        pass\nx = 1\n"
     after = apply("blank-lines", before)
     assert after == (
-        "import os\n\n\ndef f():\n    pass\n\n\n# about g\n\ndef g():\n    pass\n\n\n"
+        "import os\n\n\ndef f():\n    pass\n\n\n\n# about g\n\ndef g():\n    pass\n\n\n"
         "class A:\n    x = 1\n\n    def m(self):\n        pass\n\n\nx = 1\n"
     )
+
+
+def test_an_assert_message_keeps_its_space_and_a_trailing_semicolon_its_comment_gap() -> None:
+    assert apply("punctuation", "assert x == 1, x\nf(a, b, )\n") == "assert x == 1, x\nf(a, b,)\n"
+    once = apply("trailing-whitespace", "a(); b();   # note\n")
+    assert once == "a(); b();  # note\n"
+    assert apply("trailing-whitespace", once) == once
 
 
 def test_rules_inside_a_span_touch_nothing_outside() -> None:

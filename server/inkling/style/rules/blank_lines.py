@@ -1,5 +1,5 @@
 """Blank lines: the file's number of blank lines before and after each def and class (two at the top level
-in PEP 8, one inside a class); comments and the blank lines after them stay where they are."""
+in PEP 8, one inside a class); where comments stand above a statement, its blank lines stay as written."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ class BlankLines(Rule):
                 continue
             statement = out[i]
             lines = list(getattr(statement, "leading_lines", ()))
-            first_comment = next((j for j, line in enumerate(lines) if line.comment is not None), len(lines))
-            leading = [libcst.EmptyLine(indent=False)] * blanks + lines[first_comment:]
+            if any(line.comment is not None for line in lines):
+                continue  # comments above a definition keep the blank lines around them as written
+            leading = [libcst.EmptyLine(indent=False)] * blanks
             out[i] = statement.with_changes(leading_lines=leading)
         return out
 

@@ -35,6 +35,19 @@ _MAYBE_WRONG = re.compile(
 )
 
 
+# The elements of bracketed sequences: after the last one's comma comes the closing bracket. (An `assert`
+# also has a comma, followed by its message.)
+_ELEMENTS = (
+    libcst.Arg,
+    libcst.BaseElement,
+    libcst.BaseDictElement,
+    libcst.Param,
+    libcst.ImportAlias,
+    libcst.SubscriptElement,
+    libcst.WithItem,
+)
+
+
 class Punctuation(Rule):
     name = "punctuation"
 
@@ -57,7 +70,8 @@ class Punctuation(Rule):
             if (
                 isinstance(value, (list, tuple))
                 and value
-                and isinstance(getattr(value[-1], "comma", None), libcst.Comma)
+                and isinstance(value[-1], _ELEMENTS)
+                and isinstance(value[-1].comma, libcst.Comma)
             ):
                 self._last_commas.add(id(value[-1].comma))
         return super().on_visit(node)

@@ -28,6 +28,21 @@ class TrailingWhitespace(Rule):
         gap = "  " if updated_node.comment is not None else ""
         return updated_node.with_changes(whitespace=single_space(updated_node.whitespace, gap))
 
+    def leave_SimpleStatementLine(
+        self, original_node: libcst.SimpleStatementLine, updated_node: libcst.SimpleStatementLine
+    ) -> libcst.SimpleStatementLine:
+        """A line that ends in `;` keeps its end-of-line gap in the semicolon: it goes to the line's end."""
+        last = updated_node.body[-1]
+        semicolon = last.semicolon
+        if not self.inside(original_node) or not isinstance(semicolon, libcst.Semicolon):
+            return updated_node
+        gap = single_space(semicolon.whitespace_after, "")
+        body = [
+            *updated_node.body[:-1],
+            last.with_changes(semicolon=semicolon.with_changes(whitespace_after=gap)),
+        ]
+        return updated_node.with_changes(body=body)
+
     def leave_EmptyLine(
         self, original_node: libcst.EmptyLine, updated_node: libcst.EmptyLine
     ) -> libcst.EmptyLine:
