@@ -176,6 +176,9 @@ def summarize(files: list[dict[str, Any]]) -> dict[str, Any]:
             "not_idempotent": [f["path"] for f in files if f.get(label, {}).get("idempotent") is False][:10],
             "applied": Counter(rule for e in entries for rule in e["applied"]),
             "rejected": Counter(rule for e in entries for rule in e["rejected"]),
+            "rejected_files": [
+                (f["path"], f[label]["rejected"]) for f in files if f.get(label, {}).get("rejected")
+            ],
             "seconds": sum(e["seconds"] for e in entries),
         }
     return out
@@ -217,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             for path, reason in s["skipped_files"][:12] if label == "own" else []:
                 print(f"    skipped {path}: {reason}")
+            for path, rules in s["rejected_files"][:12]:
+                print(f"    {', '.join(rules)} thrown away in {path} (the syntax tree changed)")
             if s["not_idempotent"]:
                 print(f"    not idempotent: {s['not_idempotent']}")
     cases = snippet_cases(all_paths, args.snippets, args.seed)

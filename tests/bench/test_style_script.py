@@ -15,7 +15,14 @@ REPO = Path(__file__).resolve().parents[2]
 def test_style_benchmark_on_one_package(tmp_path: Path) -> None:
     out = tmp_path / "style.json"
     run = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "style.py"), "--roots", str(STDLIB / "json"), "--snippets", "30"]
+        [
+            sys.executable,
+            str(REPO / "bench" / "style.py"),
+            "--roots",
+            str(STDLIB / "json"),
+            "--snippets",
+            "30",
+        ]
         + ["--workers", "1", "--json", str(out)],
         capture_output=True,
         text=True,

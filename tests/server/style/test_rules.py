@@ -49,6 +49,7 @@ def test_quotes_to_single() -> None:
         ("x: int=3\n", "x: int = 3\n"),
         ("x = (a +\n     b)\n", "x = (a +\n     b)\n"),  # a gap with a line break stays
         ("if a not  in b: pass\n", "if a not  in b: pass\n"),  # inside `not in` is not around it
+        ('y=f"{x=}{a+b}"\n', 'y = f"{x=}{a+b}"\n'),  # inside an f-string nothing moves: `{x=}` prints it
     ],
 )
 def test_operators(before: str, after: str) -> None:

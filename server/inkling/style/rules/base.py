@@ -22,6 +22,7 @@ class Rule(libcst.CSTTransformer):
         super().__init__()
         self.style = style
         self.span = span
+        self._fstrings = 0  # f-strings the visit is inside
         self._line_starts = [0]
         if span is not None:
             for i, char in enumerate(code):
@@ -41,8 +42,23 @@ class Rule(libcst.CSTTransformer):
             return module.visit(rule)  # no positions needed: everything is inside
         return MetadataWrapper(module, unsafe_skip_copy=True).visit(rule)
 
+    def on_visit(self, node: libcst.CSTNode) -> bool:
+        if isinstance(node, libcst.FormattedString):
+            self._fstrings += 1
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: libcst.CSTNodeT, updated_node: libcst.CSTNodeT
+    ) -> libcst.CSTNodeT | libcst.RemovalSentinel | libcst.FlattenSentinel[libcst.CSTNodeT]:
+        if isinstance(original_node, libcst.FormattedString):
+            self._fstrings -= 1  # before its own leave_: the f-string itself may change, not its inside
+        return super().on_leave(original_node, updated_node)
+
     def inside(self, node: libcst.CSTNode) -> bool:
-        """Whether the rule may change `node` (an original node: positions are known for those only)."""
+        """Whether the rule may change `node` (an original node: positions are known for those only).
+        Nothing inside an f-string's braces changes: the quotes there are fixed, and `{x=}` prints its spaces."""
+        if self._fstrings:
+            return False
         if self.span is None:
             return True
         where = self.get_metadata(PositionProvider, node, None)

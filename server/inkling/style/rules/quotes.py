@@ -33,22 +33,16 @@ class Quotes(Rule):
     def relevant(text: str, style: Style) -> bool:
         return ("'" if style.quote == '"' else '"') in text or "'''" in text
 
-    _in_fstring = 0  # strings inside an f-string's expressions must keep their quotes (before 3.12)
-
-    def visit_FormattedString(self, node: libcst.FormattedString) -> None:
-        self._in_fstring += 1
-
     def leave_SimpleString(
         self, original_node: libcst.SimpleString, updated_node: libcst.SimpleString
     ) -> libcst.SimpleString:
-        if self._in_fstring or not self.inside(original_node):
+        if not self.inside(original_node):
             return updated_node
         return updated_node.with_changes(value=requote(updated_node.value, self.style.quote))
 
     def leave_FormattedString(
         self, original_node: libcst.FormattedString, updated_node: libcst.FormattedString
     ) -> libcst.FormattedString:
-        self._in_fstring -= 1
         if not self.inside(original_node):
             return updated_node
         code = libcst.Module([]).code_for_node(updated_node)
