@@ -18,12 +18,8 @@ def test_style_benchmark_on_one_package(tmp_path: Path) -> None:
         [
             sys.executable,
             str(REPO / "bench" / "style.py"),
-            "--roots",
-            str(STDLIB / "json"),
-            "--snippets",
-            "30",
-        ]
-        + ["--workers", "1", "--json", str(out)],
+            *("--roots", str(STDLIB / "json"), "--snippets", "30", "--workers", "1", "--json", str(out)),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
