@@ -1,0 +1,59 @@
+"""package.json's `contributes.configuration` and the server's `Settings` agree: names, types, defaults, ranges, choices."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import MISSING, Field, fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inkling.settings import Settings, camel
+
+MANIFEST = Path(__file__).resolve().parents[2] / "package.json"
+EXTENSION_ONLY = {"inkling.server.pythonPath", "inkling.languages", "inkling.debounceMs"}
+JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def _properties() -> dict[str, dict[str, Any]]:
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    properties: dict[str, dict[str, Any]] = manifest["contributes"]["configuration"]["properties"]
+    return properties
+
+
+def _default(spec: Field[Any]) -> Any:
+    assert spec.default is not MISSING, f"{spec.name} has no plain default"
+    return spec.default
+
+
+@pytest.mark.parametrize("spec", fields(Settings), ids=lambda spec: spec.name)
+def test_every_server_setting_is_declared_alike(spec: Field[Any]) -> None:
+    key = f"inkling.{camel(spec.name)}"
+    properties = _properties()
+    assert key in properties, f"{key} is missing from package.json contributes.configuration"
+    declared = properties[key]
+    default = _default(spec)
+    assert declared["type"] == JSON_TYPES[type(default)]
+    assert declared["default"] == default
+    assert isinstance(declared["default"], bool) == isinstance(default, bool)
+    assert declared.get("minimum") == spec.metadata.get("low")
+    assert declared.get("maximum") == spec.metadata.get("high")
+    choices = spec.metadata.get("choices")
+    assert declared.get("enum") == (list(choices) if choices is not None else None)
+    assert declared.get("description"), f"{key} needs a description for the settings UI"
+
+
+def test_no_other_setting_claims_to_be_the_servers() -> None:
+    """Every declared key is a server setting or one of the extension's own; nothing stale or misspelled."""
+    server_keys = {f"inkling.{camel(spec.name)}" for spec in fields(Settings)}
+    declared = set(_properties())
+    assert declared - server_keys == EXTENSION_ONLY
+    assert not EXTENSION_ONLY & server_keys
+
+
+def test_extension_settings_are_typed() -> None:
+    properties = _properties()
+    assert properties["inkling.server.pythonPath"]["type"] == "string"
+    assert properties["inkling.languages"]["default"] == ["python"]
+    assert properties["inkling.debounceMs"]["type"] == "integer"
