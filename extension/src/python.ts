@@ -179,9 +179,9 @@ export function showInterpreter(interpreter: Interpreter): string {
   return interpreter.argv.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(" ");
 }
 
-/** The command that installs inkling into this interpreter. */
+/** The command that installs inkling into this interpreter, run in a checkout of Inkling (it is not on PyPI). */
 export function installCommand(interpreter: Interpreter): string {
-  return `${showInterpreter(interpreter)} -m pip install inkling`;
+  return `${showInterpreter(interpreter)} -m pip install -c constraints.txt -e .`;
 }
 
 /** The message shown when the server cannot start from this interpreter: what was tried, why it failed, the fix. */
@@ -189,7 +189,7 @@ export function cannotStartMessage(interpreter: Interpreter, check: Exclude<Impo
   const shown = showInterpreter(interpreter);
   const tried = `Inkling could not start its server with the Python interpreter "${shown}" (${SOURCE_NAMES[interpreter.source]})`;
   const fix =
-    `Install Inkling into it with "${installCommand(interpreter)}" (from a checkout of Inkling: "${shown} -m pip install -e ."), ` +
+    `Install Inkling into it by running "${installCommand(interpreter)}" in your checkout of Inkling (it is not on PyPI), ` +
     `or set "inkling.server.pythonPath" to a Python that has it.`;
   switch (check.reason) {
     case "not-found":

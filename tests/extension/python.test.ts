@@ -174,10 +174,13 @@ describe("checkInkling", () => {
     const message = cannotStartMessage({ argv: ["python3"], source: "default" }, { ok: false, reason: "no-inkling", detail: "" });
     assert.match(message, /"python3"/);
     assert.match(message, /the default/);
-    assert.match(message, /python3 -m pip install inkling/);
-    assert.match(message, /pip install -e \./);
+    assert.match(message, /python3 -m pip install -c constraints\.txt -e \./);
+    assert.match(message, /checkout of Inkling/);
     assert.match(message, /inkling\.server\.pythonPath/);
-    assert.equal(installCommand({ argv: ["/opt/my env/python"], source: "setting" }), '"/opt/my env/python" -m pip install inkling');
+    assert.equal(
+      installCommand({ argv: ["/opt/my env/python"], source: "setting" }),
+      '"/opt/my env/python" -m pip install -c constraints.txt -e .',
+    );
   });
 
   test("the real runner: a missing executable and a real process", async () => {
