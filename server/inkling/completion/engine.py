@@ -18,6 +18,7 @@ from typing import TypeVar
 from inkling.completion import items
 from inkling.completion.gate import decide
 from inkling.completion.postprocess import Context, run
+from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.types import Request, Suggestion
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig
@@ -26,6 +27,7 @@ from inkling.settings import Settings
 from inkling.style.detect import Style, detect
 
 T = TypeVar("T")
+SUMMARIES = 512  # cached hover summaries
 STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
 STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
 Cancelled = Callable[[], bool]
@@ -45,6 +47,7 @@ class Engine:
         self.last_latency_ms: float | None = None
         self._runtime: Runtime | None = None
         self._styles: dict[str, tuple[int, Style]] = {}  # document → (its length then, its style)
+        self._summaries: dict[str, str] = {}  # a function's prompt hash → its generated summary
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -109,6 +112,25 @@ class Engine:
         self._styles[request.document] = (size, style)
         return style
 
+    def summarize(self, request: Request, cancelled: Cancelled = _never) -> Summary | None:
+        """The generated one-line summary of the function whose name is at the cursor (synchronous);
+        cached by the function's text, so hovering again costs nothing."""
+        target = find_function(request.prefix + request.suffix, len(request.prefix))
+        if target is None:
+            return None
+        text = self._summaries.get(target.key)
+        if text is None:
+            found = self.runtime.generate_docstring(
+                target.prompt, self.decode_config(), request.document, cancelled
+            )
+            if found is None:
+                return None
+            text = next((clean(g.text) for g in found if clean(g.text)), "")
+            if len(self._summaries) >= SUMMARIES:
+                self._summaries.clear()
+            self._summaries[target.key] = text
+        return Summary(text, target.docstring, target.name_start, target.name_end) if text else None
+
     def suggest_text(self, prefix: str, suffix: str) -> str:
         """Only the suggestion's text, "" for none: the predictor that `inkling eval` and `complete` score."""
         suggestion = self.suggest(Request(prefix, suffix))
@@ -164,6 +186,10 @@ class Engine:
     async def complete(self, request: Request) -> Suggestion | None:
         """The inline suggestion; None when there is none or a newer request for the document superseded it."""
         return await self._on_model_thread(request, self.suggest, None)
+
+    async def summary(self, request: Request) -> Summary | None:
+        """The hover comment; `request.document` should not be the typing one, whose requests it would cancel."""
+        return await self._on_model_thread(request, self.summarize, None)
 
     async def complete_list(self, request: Request) -> list[items.Item]:
         return await self._on_model_thread(request, self.rank, [])

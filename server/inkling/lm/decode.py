@@ -11,7 +11,8 @@ import numpy as np
 from inkling.lm.inference import InferenceModel, State
 from inkling.lm.prompt import Vocab
 
-# "line": the rest of the line; "block": the body of an empty block; "word": the identifier at the cursor.
+# "line": the rest of the line; "block": the body of an empty block; "word": the identifier at the cursor;
+# "docstring": a docstring's first line of text (after its opening quotes, which may stand on a line alone).
 DecodeMode = str
 
 
@@ -157,7 +158,19 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+def _docstring_line(text: str) -> str | None:
+    """The first docstring line that holds words, once it is complete (a line break or closing quotes)."""
+    for i, line in enumerate(text.split("\n")):
+        if any(c.isalnum() for c in line):
+            words = line.strip().lstrip("rRuU").strip("\"'").strip()
+            ended = i < text.count("\n") or (line.rstrip().endswith(('"""', "'''")) and len(words) > 0)
+            return line if ended else None
+    return None
+
+
 def _should_stop(text: str, mode: DecodeMode, current_line: str, config: DecodeConfig) -> bool:
+    if mode == "docstring":
+        return _docstring_line(text) is not None
     if mode == "word":
         return any(not _is_word_char(c) for c in text)
     if mode == "line":
@@ -168,6 +181,8 @@ def _should_stop(text: str, mode: DecodeMode, current_line: str, config: DecodeC
 
 def _cut(text: str, mode: DecodeMode, current_line: str) -> str:
     """Apply the stop rules: the identifier's end; end of line; for a block, a blank line or a dedent."""
+    if mode == "docstring":
+        return _docstring_line(text) or ""
     if mode == "word":
         end = next((i for i, c in enumerate(text) if not _is_word_char(c)), len(text))
         return text[:end]

@@ -7,6 +7,7 @@ from lsprotocol.converters import get_converter
 from pygls.workspace import TextDocument
 
 from inkling.completion.items import Item
+from inkling.completion.summary import Summary
 from inkling.completion.types import Request, Suggestion
 from inkling.style.edit import Edit
 
@@ -82,3 +83,10 @@ def workspace_edit(document: TextDocument, edit: Edit) -> types.WorkspaceEdit:
     identifier = types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version)
     text_edit = types.TextEdit(types.Range(start, end), edit.text)
     return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(identifier, [text_edit])])
+
+
+def hover(document: TextDocument, summary: Summary) -> types.Hover:
+    start = document.client_position_at_offset(summary.start)
+    end = document.client_position_at_offset(summary.end)
+    contents = types.MarkupContent(kind=types.MarkupKind.Markdown, value=summary.markdown())
+    return types.Hover(contents=contents, range=types.Range(start, end))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from inkling.lsp.convert import (
     to_request,
     workspace_edit,
 )
+from inkling.lsp.convert import hover as hover_item
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.lsp.training import TRAIN_WORKSPACE, parse_arguments, train_workspace
 from inkling.settings import parse_settings
@@ -146,6 +148,17 @@ def build_server(model_dir: Path) -> InklingServer:
                 for rank, item in enumerate(found)
             ],
         )
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: InklingServer, params: types.HoverParams) -> types.Hover | None:
+        """Over a function's name: a one-line summary generated from its body."""
+        uri = params.text_document.uri
+        if ls.status.state == "error" or uri not in ls.workspace.text_documents:
+            return None
+        document = ls.workspace.get_text_document(uri)
+        request = to_request(document, params.position)
+        summary = await ls.engine.summary(replace(request, document=f"{uri}#hover"))
+        return None if summary is None else hover_item(document, summary)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

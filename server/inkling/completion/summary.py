@@ -1,0 +1,88 @@
+"""Hover comments: the function under the cursor, laid out as the model learned docstrings (after the body),
+and the generated first docstring line cleaned into a one-line summary."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from dataclasses import dataclass
+
+_QUOTES = re.compile(r"""^\s*[rRuU]?(?:\"\"\"|'''|"|')""")
+_CLOSING = re.compile(r"""(?:\"\"\"|'''|"|')\s*$""")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A function whose name is under the cursor."""
+
+    name_start: int  # offsets of its name in the source
+    name_end: int
+    prompt: str  # the source up to the function's last line, its docstring left out, then its body's indent
+    docstring: str | None  # the docstring it has
+    key: str  # a hash of the prompt: the cache key of its summary
+
+
+def find_function(source: str, offset: int) -> Target | None:
+    """The function (or method) whose `def` line's name contains `offset`; None elsewhere or when the
+    source does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        line_start = starts[node.lineno - 1]
+        found = re.compile(rf"(?:async\s+)?def\s+({re.escape(node.name)})\b").search(
+            source, line_start + node.col_offset
+        )
+        if found is None or not found.start(1) <= offset <= found.end(1):
+            continue
+        return _target(source, starts, node, found.start(1), found.end(1))
+    return None
+
+
+def _target(
+    source: str, starts: list[int], node: ast.FunctionDef | ast.AsyncFunctionDef, start: int, end: int
+) -> Target:
+    body = node.body
+    first = body[0]
+    docstring = ast.get_docstring(node)
+    indent_of_body = source[starts[first.lineno - 1] :][: first.col_offset]
+    end_of_function = starts[min(node.end_lineno or node.lineno, len(starts) - 1)]
+    text = source[:end_of_function]
+    if docstring is not None and len(body) > 1:  # the model saw functions with their docstrings moved out
+        doc_start = starts[first.lineno - 1]
+        doc_end = starts[(first.end_lineno or first.lineno)]
+        text = source[:doc_start] + source[doc_end:end_of_function]
+    if not text.endswith("\n"):
+        text += "\n"
+    prompt = text + indent_of_body
+    return Target(start, end, prompt, docstring, hashlib.sha256(prompt[-20_000:].encode()).hexdigest())
+
+
+def clean(generated: str) -> str:
+    """The first docstring line without its quotes: `\"\"\"Return the sum.` → `Return the sum.`"""
+    text = _CLOSING.sub("", _QUOTES.sub("", generated, count=1))
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A generated one-line summary of the function whose name spans [start, end)."""
+
+    text: str
+    docstring: str | None
+    start: int
+    end: int
+
+    def markdown(self) -> str:
+        """Marked as generated, with the function's own docstring below it when it has one."""
+        out = f"*Inkling, generated:* {self.text}"
+        if self.docstring:
+            out += f"\n\n---\n\n*Docstring:*\n\n```text\n{self.docstring}\n```"
+        return out
