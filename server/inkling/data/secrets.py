@@ -176,6 +176,7 @@ def _after_secret_name(recent: Sequence[tokenize.TokenInfo]) -> bool:
         and len(recent) >= 4
         and recent[-3].string == ":"
         and recent[-1].string == "="
+        and recent[-4].type == tokenize.NAME  # `x: password = ...`, not a string before a stray `:`
     ):
         key = recent[-4]  # annotated assignment: password: str = "..."
     if key.type not in (tokenize.NAME, tokenize.STRING):

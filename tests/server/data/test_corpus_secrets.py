@@ -7,7 +7,7 @@ import random
 import string
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from inkling.data.secrets import PLACEHOLDER, is_high_entropy, scrub, shannon_entropy
@@ -205,6 +205,7 @@ FRAGMENTS = [
         max_size=12,
     )
 )
+@example(["s = b'wJalrXUtnFEMI/K7MDENG/HLKv797TPNbpjava1b'\n", ":", 'password = "hunter2hunter2"\n'])
 def test_scrub_is_idempotent(parts: list[str]) -> None:
     once, _ = scrub("".join(parts))
     twice, counts = scrub(once)
