@@ -29,8 +29,8 @@ def normalize_snippet(prefix: str, snippet: str, suffix: str, style: Style) -> s
 def _normalize(prefix: str, snippet: str, suffix: str, style: Style) -> str:
     found = in_context(prefix, snippet, suffix)
     if found is not None:
-        text, start = found
-        result = normalize(text, style, (start, start + len(snippet)))
+        text, start, module = found
+        result = normalize(text, style, (start, start + len(snippet)), module)
         if result.status in ("changed", "unchanged"):
             return result.code[start : start + len(snippet) + len(result.code) - len(text)]
     if scan(prefix).open_string >= 0:  # the snippet starts inside a string: its tokens cannot be read alone

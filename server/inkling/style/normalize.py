@@ -27,10 +27,13 @@ class Result:
     reason: str = ""
 
 
-def normalize(code: str, style: Style, span: Span | None = None) -> Result:
-    """`code` in `style`; with a span, only text inside [start, end) changes. Never raises."""
+def normalize(
+    code: str, style: Style, span: Span | None = None, module: libcst.Module | None = None
+) -> Result:
+    """`code` in `style`; with a span, only text inside [start, end) changes. Never raises. `module` is
+    `code` already parsed by libcst (the syntax check's parse, reused on the keystroke path)."""
     try:
-        return _normalize(code, style, span)
+        return _normalize(code, style, span, module)
     except RecursionError:  # libcst walks the tree recursively: thousands of chained `+` are too deep
         return Result("failed", code, reason="nested too deeply for libcst to walk")
     except Exception as exc:  # a bug in a rule must not cost the user their code
@@ -38,15 +41,22 @@ def normalize(code: str, style: Style, span: Span | None = None) -> Result:
         return Result("failed", code, reason=f"{type(exc).__name__}: {exc}")
 
 
-def _normalize(code: str, style: Style, span: Span | None) -> Result:
+def _normalize(code: str, style: Style, span: Span | None, module: libcst.Module | None) -> Result:
+    if (
+        module is not None
+        and span is not None
+        and not any(rule.relevant(code[span[0] : span[1]], style) for rule in RULES)
+    ):
+        return Result("unchanged", code)  # most snippets: nothing to parse or check
     try:
         meaning = ast.dump(ast.parse(code))
     except (SyntaxError, ValueError) as exc:
         return Result("skipped", code, reason=f"not valid Python ({_describe(exc)})")
-    try:
-        module = libcst.parse_module(code)
-    except libcst.ParserSyntaxError as exc:
-        return Result("skipped", code, reason=f"libcst cannot parse it ({str(exc).splitlines()[0]})")
+    if module is None:
+        try:
+            module = libcst.parse_module(code)
+        except libcst.ParserSyntaxError as exc:
+            return Result("skipped", code, reason=f"libcst cannot parse it ({str(exc).splitlines()[0]})")
     applied: list[str] = []
     rejected: list[str] = []
     current = code

@@ -39,16 +39,18 @@ def fits(prefix: str, snippet: str, suffix: str) -> bool:
         return _no_worse(prefix[prefix.rfind("\n") + 1 :], snippet, suffix[: len(suffix) if end < 0 else end])
 
 
-def in_context(prefix: str, snippet: str, suffix: str) -> tuple[str, int] | None:
+def in_context(prefix: str, snippet: str, suffix: str) -> tuple[str, int, libcst.Module] | None:
     """Text that parses and holds the snippet inside its statement (finished as `fits` finishes it), with
-    the snippet's offset in it; None when the statement does not parse with the snippet in it."""
+    the snippet's offset in it and its parse (cached: `fits` has usually parsed the same text); None when
+    the statement does not parse with the snippet in it."""
     snippet = snippet.replace("\r\n", "\n")
     region = find_region(prefix, snippet, suffix)
     head = region.before + snippet + region.rest
     for closing in ("", _repair(head, scan(head), region.tail)):
         text = region.header + head + closing + region.tail
-        if _parses(text):
-            return text, len(region.header) + len(region.before)
+        module = _parse(text)
+        if module is not None:
+            return text, len(region.header) + len(region.before), module
     return None
 
 
@@ -119,11 +121,14 @@ def _problems(found: Scan) -> set[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _parses(source: str) -> bool:
+def _parse(source: str) -> libcst.Module | None:
     try:
-        libcst.parse_module(source)
+        return libcst.parse_module(source)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # ParserSyntaxError, and the native parser's panics (not Exceptions)
-        return False
-    return True
+        return None
+
+
+def _parses(source: str) -> bool:
+    return _parse(source) is not None

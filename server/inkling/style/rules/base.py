@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import libcst
@@ -9,7 +10,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from inkling.style.detect import Style
 
-Span = tuple[int, int]  # character offsets [start, end) in the module's code
+Span = tuple[int, int]
+_LINE_END = re.compile("\n")  # character offsets [start, end) in the module's code
 
 
 class Rule(libcst.CSTTransformer):
@@ -23,11 +25,7 @@ class Rule(libcst.CSTTransformer):
         self.style = style
         self.span = span
         self._fstrings = 0  # f-strings the visit is inside
-        self._line_starts = [0]
-        if span is not None:
-            for i, char in enumerate(code):
-                if char == "\n":
-                    self._line_starts.append(i + 1)
+        self._line_starts = [0, *(m.end() for m in _LINE_END.finditer(code))] if span is not None else [0]
 
     @staticmethod
     def relevant(text: str, style: Style) -> bool:
