@@ -169,3 +169,12 @@ def build_prompt(
     ids = [*head, *body]
     stem = heal(vocab, ids, window, whitespace=False)
     return Prompt([*ids, sid(specials.FIM_MIDDLE)], stem, fim=True, line=line)
+
+
+def docstring_prompt(vocab: Vocab, prefix: str, context_chars: int) -> Prompt:
+    """The ids that ask for a function's docstring as the model learned it, after the body: `prefix` runs to
+    the end of the function (without its docstring) and then its body's indentation; the marker follows."""
+    window = spaces_for_tabs(prefix_window(prefix, context_chars))
+    marker = special_id(vocab.tokenizer, specials.DOCSTRING)
+    ids = [vocab.eot, *vocab.tokenizer.encode(window).ids, marker]
+    return Prompt(ids, b"", fim=False, line=window.rsplit("\n", 1)[-1])

@@ -9,12 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from inkling import specials
 from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
 from inkling.lm.inference import InferenceModel, State
-from inkling.lm.prompt import Vocab, build_prompt, prefix_window, spaces_for_tabs
-from inkling.lm.tokenizer import special_id
+from inkling.lm.prompt import Prompt, Vocab, build_prompt, docstring_prompt
 
 STRIDE = 16  # near the end of a prompt (where typing happens) a state is kept every STRIDE tokens,
 FAR_STRIDE = 256  # and further back every FAR_STRIDE tokens: one long call is twice as fast as 16 short ones
@@ -102,13 +100,7 @@ class Runtime:
         prompt = build_prompt(
             self.vocab, prefix, suffix, config.context_chars, config.suffix_chars, config.fill_in_the_middle
         )
-        state = self._prompt_state(document, prompt.ids, cancelled)
-        if state is None:
-            return None
-        logits, hidden = state
-        return beam_search(
-            self.model, self.vocab, logits, hidden, prompt.stem, mode, prompt.line, config, cancelled
-        )
+        return self._decode(prompt, mode, config, document, cancelled)
 
     def generate_docstring(
         self,
@@ -117,16 +109,24 @@ class Runtime:
         document: str = "",
         cancelled: Callable[[], bool] = lambda: False,
     ) -> list[Generation] | None:
-        """Hypotheses for the first line of a function's docstring, as the model learned to write it after
-        the body: `prefix` runs to the end of the function (without its docstring) and then its body's
-        indentation, and the docstring marker follows. None when cancelled."""
+        """Hypotheses for the first line of the docstring of the function `prefix` ends with (see
+        `docstring_prompt`); None when cancelled."""
         config = config or DecodeConfig()
-        window = spaces_for_tabs(prefix_window(prefix, config.context_chars))
-        marker = special_id(self.vocab.tokenizer, specials.DOCSTRING)
-        ids = [self.vocab.eot, *self.vocab.tokenizer.encode(window).ids, marker]
-        state = self._prompt_state(document, ids, cancelled)
+        prompt = docstring_prompt(self.vocab, prefix, config.context_chars)
+        return self._decode(prompt, "docstring", config, document, cancelled)
+
+    def _decode(
+        self,
+        prompt: Prompt,
+        mode: DecodeMode,
+        config: DecodeConfig,
+        document: str,
+        cancelled: Callable[[], bool],
+    ) -> list[Generation] | None:
+        state = self._prompt_state(document, prompt.ids, cancelled)
         if state is None:
             return None
         logits, hidden = state
-        line = window.rsplit("\n", 1)[-1]
-        return beam_search(self.model, self.vocab, logits, hidden, b"", "docstring", line, config, cancelled)
+        return beam_search(
+            self.model, self.vocab, logits, hidden, prompt.stem, mode, prompt.line, config, cancelled
+        )
