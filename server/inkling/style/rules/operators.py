@@ -4,14 +4,13 @@ written); none around the `=` of a keyword argument or of a parameter default wi
 from __future__ import annotations
 
 import re
-from typing import TypeVar
 
 import libcst
 
 from inkling.style.detect import Style
-from inkling.style.rules.base import Rule, single_space
+from inkling.style.rules.base import Rule, Span, single_space
 
-N = TypeVar("N", bound=libcst.CSTNode)
+_SPACED = (libcst.BaseBinaryOp, libcst.BaseBooleanOp, libcst.BaseCompOp, libcst.BaseAugOp)  # `**` aside
 _OP = r"(?:\*\*=?|//=?|>>=?|<<=?|[-+*/%&|^@<>!=]=|->|[-+*/%&|^@<>=])"
 # An operator or keyword operator without one plain space on a side (a unary minus or a keyword argument
 # also matches: then the rule runs and finds nothing to change).
@@ -28,76 +27,47 @@ class Operators(Rule):
     def relevant(text: str, style: Style) -> bool:
         return _MAYBE_WRONG.search(text) is not None
 
-    def _spaced(
-        self,
-        original: libcst.CSTNode,
-        updated: N,
-        value: str = " ",
-        *,
-        before: str = "whitespace_before",
-        after: str = "whitespace_after",
-    ) -> N:
-        """`updated` with `value` on both sides of it when the original lies inside the span."""
-        if not self.inside(original):
+    def __init__(self, style: Style, code: str, span: Span | None) -> None:
+        super().__init__(style, code, span)
+        self._equal_gaps: dict[int, str] = {}  # id of an `=` node → its gap, from the node that owns it
+
+    def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
+        self._equal(node.equal, " ")
+
+    def visit_Arg(self, node: libcst.Arg) -> None:
+        self._equal(node.equal, "")
+
+    def visit_Param(self, node: libcst.Param) -> None:
+        self._equal(node.equal, " " if node.annotation is not None else "")
+
+    def _equal(self, equal: libcst.AssignEqual | libcst.MaybeSentinel, gap: str) -> None:
+        if isinstance(equal, libcst.AssignEqual):
+            self._equal_gaps[id(equal)] = gap
+
+    def on_leave(
+        self, original_node: libcst.CSTNodeT, updated_node: libcst.CSTNodeT
+    ) -> libcst.CSTNodeT | libcst.RemovalSentinel | libcst.FlattenSentinel[libcst.CSTNodeT]:
+        """Every operator node owns the gaps on its two sides: set them (an `=` as its owner says)."""
+        updated = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, libcst.AssignEqual):
+            gap = self._equal_gaps.get(id(original_node))
+        elif isinstance(original_node, _SPACED) and not isinstance(original_node, libcst.Power):
+            gap = " "
+        else:
+            gap = None
+        if gap is None or not isinstance(updated, libcst.CSTNode) or not self.inside(original_node):
             return updated
         return updated.with_changes(
-            **{
-                before: single_space(getattr(updated, before), value),
-                after: single_space(getattr(updated, after), value),
-            }
+            whitespace_before=single_space(getattr(updated, "whitespace_before"), gap),  # noqa: B009 (any operator)
+            whitespace_after=single_space(getattr(updated, "whitespace_after"), gap),  # noqa: B009
         )
-
-    def leave_BinaryOperation(
-        self, original_node: libcst.BinaryOperation, updated_node: libcst.BinaryOperation
-    ) -> libcst.BinaryOperation:
-        if isinstance(updated_node.operator, libcst.Power):
-            return updated_node
-        return updated_node.with_changes(operator=self._spaced(original_node.operator, updated_node.operator))
-
-    def leave_BooleanOperation(
-        self, original_node: libcst.BooleanOperation, updated_node: libcst.BooleanOperation
-    ) -> libcst.BooleanOperation:
-        return updated_node.with_changes(operator=self._spaced(original_node.operator, updated_node.operator))
-
-    def leave_ComparisonTarget(
-        self, original_node: libcst.ComparisonTarget, updated_node: libcst.ComparisonTarget
-    ) -> libcst.ComparisonTarget:
-        return updated_node.with_changes(operator=self._spaced(original_node.operator, updated_node.operator))
-
-    def leave_AugAssign(
-        self, original_node: libcst.AugAssign, updated_node: libcst.AugAssign
-    ) -> libcst.AugAssign:
-        return updated_node.with_changes(operator=self._spaced(original_node.operator, updated_node.operator))
 
     def leave_AssignTarget(
         self, original_node: libcst.AssignTarget, updated_node: libcst.AssignTarget
     ) -> libcst.AssignTarget:
-        return self._spaced(
-            original_node, updated_node, before="whitespace_before_equal", after="whitespace_after_equal"
+        if not self.inside(original_node):
+            return updated_node
+        return updated_node.with_changes(
+            whitespace_before_equal=single_space(updated_node.whitespace_before_equal, " "),
+            whitespace_after_equal=single_space(updated_node.whitespace_after_equal, " "),
         )
-
-    def leave_AnnAssign(
-        self, original_node: libcst.AnnAssign, updated_node: libcst.AnnAssign
-    ) -> libcst.AnnAssign:
-        if isinstance(updated_node.equal, libcst.AssignEqual) and isinstance(
-            original_node.equal, libcst.AssignEqual
-        ):
-            return updated_node.with_changes(equal=self._spaced(original_node.equal, updated_node.equal))
-        return updated_node
-
-    def leave_Arg(self, original_node: libcst.Arg, updated_node: libcst.Arg) -> libcst.Arg:
-        if isinstance(updated_node.equal, libcst.AssignEqual) and isinstance(
-            original_node.equal, libcst.AssignEqual
-        ):
-            return updated_node.with_changes(equal=self._spaced(original_node.equal, updated_node.equal, ""))
-        return updated_node
-
-    def leave_Param(self, original_node: libcst.Param, updated_node: libcst.Param) -> libcst.Param:
-        if isinstance(updated_node.equal, libcst.AssignEqual) and isinstance(
-            original_node.equal, libcst.AssignEqual
-        ):
-            value = " " if updated_node.annotation is not None else ""
-            return updated_node.with_changes(
-                equal=self._spaced(original_node.equal, updated_node.equal, value)
-            )
-        return updated_node
