@@ -4,10 +4,10 @@ import * as vscode from "vscode";
 
 import { executeServerCommand, isCancelled, MissingCommandError } from "./client";
 import type { Ctx } from "./ctx";
-import { modelInfoLine, modelInfoMarkdown, normalizeMessage, trainingOutcome } from "./format";
+import { generateMessage, modelInfoLine, modelInfoMarkdown, normalizeMessage, trainingOutcome } from "./format";
 import { parseMinutes, SNOOZE_LIMITS } from "./gate";
 import { progressAsNotifications } from "./progress";
-import { SERVER_COMMANDS, type ModelInfo, type NormalizeResult, type WireRange } from "./protocol";
+import { SERVER_COMMANDS, type GenerateResult, type ModelInfo, type NormalizeResult, type WireRange } from "./protocol";
 
 /** Runs a command body and turns any failure into an error message (and a log line). */
 function guarded(ctx: Ctx, name: string, body: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
@@ -89,6 +89,29 @@ async function normalize(ctx: Ctx): Promise<void> {
   const result = await executeServerCommand<NormalizeResult>(client, SERVER_COMMANDS.normalizeStyle, args);
   ctx.output.info(`normalize style (${scope}): ${JSON.stringify(result)}`);
   const message = normalizeMessage(result, scope);
+  if (message !== undefined) {
+    vscode.window.setStatusBarMessage(message, 5_000);
+  }
+}
+
+/** A generating server command at the cursor of the active Python editor: [uri, position]. */
+async function generate(ctx: Ctx, command: string, what: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined) {
+    throw new Error(`${what} works on the active editor: open a Python file first.`);
+  }
+  if (!ctx.gate.enabledFor(editor.document.languageId)) {
+    throw new Error(`Inkling is not on for ${editor.document.languageId} files (setting "inkling.languages").`);
+  }
+  const client = ctx.requireClient();
+  const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
+  const position = client.code2ProtocolConverter.asPosition(editor.selection.active);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Inkling: ${what}` },
+    () => executeServerCommand<GenerateResult>(client, command, [uri, position]),
+  );
+  ctx.output.info(`${what}: ${JSON.stringify(result)}`);
+  const message = generateMessage(result, what);
   if (message !== undefined) {
     vscode.window.setStatusBarMessage(message, 5_000);
   }
@@ -180,6 +203,10 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     "inkling.trigger": () => trigger(ctx),
     "inkling.normalize": () => normalize(ctx),
     "inkling.train": () => train(ctx),
+    "inkling.codeFromComment": () => generate(ctx, SERVER_COMMANDS.generateCode, "code from comment"),
+    "inkling.completeFunctionBody": () => generate(ctx, SERVER_COMMANDS.generateCode, "function body"),
+    "inkling.generateDocstring": () => generate(ctx, SERVER_COMMANDS.insertDocstring, "docstring"),
+    "inkling.testScaffold": () => generate(ctx, SERVER_COMMANDS.generateTest, "unit test scaffold"),
     "inkling.restart": () => ctx.restart(),
     "inkling.showModelInfo": () => showModelInfo(ctx),
     "inkling.showLogs": async () => ctx.output.show(true),

@@ -1,6 +1,6 @@
 // The text of the messages the commands show: model info, normalize results and training outcomes.
 
-import type { ModelInfo, NormalizeResult } from "./protocol";
+import type { GenerateResult, ModelInfo, NormalizeResult } from "./protocol";
 
 function count(value: number): string {
   if (value >= 1e6) {
@@ -54,6 +54,21 @@ export function normalizeMessage(result: NormalizeResult, scope: "file" | "selec
     default:
       return undefined;
   }
+}
+
+/** What a generating command did, for the status bar; undefined when the server already said why nothing changed. */
+export function generateMessage(result: GenerateResult, what: string): string | undefined {
+  if (result.applied) {
+    if (result.uri !== undefined) {
+      const file = decodeURIComponent(result.uri.split("/").pop() ?? result.uri);
+      return `Inkling: ${what} ${result.created === true ? "created" : "added to"} ${file}.`;
+    }
+    return `Inkling: ${what} inserted.`;
+  }
+  if (result.reason === "cancelled") {
+    return `Inkling: ${what} cancelled.`;
+  }
+  return result.reason === "" ? `Inkling: ${what} was not applied (the document changed meanwhile?).` : undefined;
 }
 
 /** How Train on This Workspace ended, for a message of the right severity (server: lsp/training.py). */

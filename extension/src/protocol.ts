@@ -15,6 +15,9 @@ export interface StatusParams {
 
 /** Commands the server executes through `workspace/executeCommand`. */
 export const SERVER_COMMANDS = {
+  generateCode: "inkling.generateCode",
+  generateTest: "inkling.generateTest",
+  insertDocstring: "inkling.insertDocstring",
   modelInfo: "inkling.modelInfo",
   normalizeStyle: "inkling.normalizeStyle",
   trainWorkspace: "inkling.trainWorkspace",
@@ -36,6 +39,16 @@ export interface NormalizeResult {
   rules: string[];
   applied: boolean;
   reason: string;
+}
+
+/** What the generating commands (`inkling.generateCode`, `inkling.insertDocstring`, `inkling.generateTest`) return. */
+export interface GenerateResult {
+  applied: boolean;
+  reason: string;
+  text?: string; // the inserted text
+  uri?: string; // the test file, for inkling.generateTest
+  created?: boolean;
+  generatedAssertions?: number;
 }
 
 /** An LSP range as JSON, the second argument of `inkling.normalizeStyle`. */

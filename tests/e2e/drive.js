@@ -77,6 +77,16 @@ async function runCommand(page, title) {
   await input.waitFor({ state: "hidden", timeout: 10_000 });
 }
 
+/** Puts the cursor at (line, column), both 1-based, through the quick input's go-to-line mode. */
+async function goTo(page, line, column) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input").first();
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden", timeout: 10_000 });
+}
+
 async function main() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "inkling-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -151,6 +161,27 @@ async function main() {
     const messyFile = path.join(project, "messy.py");
     await poll("messy.py saved", 15_000, async () => fs.readFileSync(messyFile, "utf8").includes('NAME = "world"'));
     mark("normalized and saved");
+
+    // Hover over a function's name: the model's one-line summary, marked as generated.
+    await openFile(page, "paths.py", "def config_path");
+    await goTo(page, 8, 7); // on `data_dir`
+    await runCommand(page, "Show or Focus Hover");
+    const hover = page.locator(".monaco-hover", { hasText: "Inkling, generated" }).first();
+    await hover.waitFor({ timeout: 30_000 });
+    seen.hover = clean(await hover.textContent());
+    await page.screenshot({ path: path.join(artifacts, "vscode_hover.png") });
+    await page.keyboard.press("Escape");
+    mark("hover");
+
+    // Insert Generated Docstring from the palette, on the function's `def` line.
+    await openFile(page, "shapes.py", "def area");
+    await goTo(page, 1, 5);
+    await runCommand(page, "Inkling: Insert Generated Docstring");
+    await poll("the docstring in the editor", 30_000, async () => (await editorText(page)).includes('"""'));
+    await page.keyboard.press("Control+S");
+    const shapesFile = path.join(project, "shapes.py");
+    await poll("shapes.py saved", 15_000, async () => fs.readFileSync(shapesFile, "utf8").includes('"""'));
+    mark("docstring inserted and saved");
 
     seen.status = await statusLabel(page);
     await page.screenshot({ path: path.join(artifacts, "vscode_final.png") });

@@ -1,8 +1,10 @@
 """End to end in a real VS Code (code-server in headless Chromium): the packaged .vsix installs, the real server with
-the shipped model shows ghost text that Tab accepts into the saved file, and palette commands reach the server."""
+the shipped model shows ghost text that Tab accepts into the saved file, a hover shows a generated comment, and
+palette commands reach the server (Show Model Info, Normalize Style, Insert Generated Docstring)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -55,6 +57,10 @@ NAME = 'world'
 def greet(name=NAME):
     return GREETING + ", " + name
 '''
+# A function without a docstring: Insert Generated Docstring gives it one.
+SHAPES_PY = """def area(width, height):
+    return width * height
+"""
 SETTINGS = {
     "workbench.startupEditor": "none",
     "security.workspace.trust.enabled": False,
@@ -161,6 +167,7 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     (user_data / "User" / "settings.json").write_text(json.dumps(SETTINGS, indent=2))
     (project / "paths.py").write_text(PATHS_PY)
     (project / "messy.py").write_text(MESSY_PY)
+    (project / "shapes.py").write_text(SHAPES_PY)
     config = tmp_path / "config.yaml"
     config.write_text("auth: none\ncert: false\n")
     node24 = Path(tools["NODE24"])
@@ -243,6 +250,12 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     assert 'Inkling model "default"' in seen["modelInfo"], seen
     messy = (project / "messy.py").read_text()
     assert 'NAME = "world"' in messy and messy != MESSY_PY
+    # Hovering over `data_dir` showed the generated summary; the palette put a docstring into shapes.py.
+    assert "Inkling, generated:" in seen["hover"] and len(seen["hover"]) > len("Inkling, generated:") + 3, seen
+    shapes = (project / "shapes.py").read_text()
+    function = ast.parse(shapes).body[0]
+    assert isinstance(function, ast.FunctionDef) and ast.get_docstring(function), shapes
+    assert shapes.splitlines()[0] == SHAPES_PY.splitlines()[0] and shapes.endswith(SHAPES_PY.splitlines()[1] + "\n")
     assert seen["status"] == "Inkling: ready", seen
     assert (ARTIFACTS / "vscode_ghost_text.png").stat().st_size > 10_000
 

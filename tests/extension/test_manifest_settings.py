@@ -57,3 +57,21 @@ def test_extension_settings_are_typed() -> None:
     assert properties["inkling.server.pythonPath"]["type"] == "string"
     assert properties["inkling.languages"]["default"] == ["python"]
     assert properties["inkling.debounceMs"]["type"] == "integer"
+
+
+def test_palette_commands_are_registered_and_never_shadow_server_commands() -> None:
+    """Every contributed command has a handler in commands.ts; none takes the name of a server command, which
+    vscode-languageclient registers itself (a clash fails the extension's activation)."""
+    import re
+
+    from inkling.lsp.server import build_server
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    contributed = {c["command"] for c in manifest["contributes"]["commands"]}
+    source = (MANIFEST.parent / "extension" / "src" / "commands.ts").read_text(encoding="utf-8")
+    registered = set(re.findall(r'^\s+"(inkling\.\w+)":', source, re.MULTILINE))
+    assert contributed == registered
+    server = build_server(Path("unused"))
+    server_commands = set(server.protocol.fm.commands)
+    assert {"inkling.generateCode", "inkling.insertDocstring", "inkling.generateTest"} <= server_commands
+    assert not contributed & server_commands

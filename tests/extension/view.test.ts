@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { modelInfoLine, modelInfoMarkdown, normalizeMessage, summaryLine, trainingOutcome } from "../../extension/src/format";
+import { generateMessage, modelInfoLine, modelInfoMarkdown, normalizeMessage, summaryLine, trainingOutcome } from "../../extension/src/format";
 import { parseStatus, stderrLevel, type StatusParams } from "../../extension/src/protocol";
 import { describeStatus, type StatusInput } from "../../extension/src/statusView";
 
@@ -86,6 +86,18 @@ describe("messages", () => {
     );
     assert.match(normalizeMessage({ status: "unchanged", rules: [], applied: false, reason: "" }, "selection") ?? "", /already/);
     assert.equal(normalizeMessage({ status: "skipped", rules: [], applied: false, reason: "syntax" }, "file"), undefined);
+  });
+
+  test("generating commands: inserted, the test file created or added to, cancelled; the server says the rest", () => {
+    assert.equal(generateMessage({ applied: true, reason: "", text: "x = 1\n" }, "docstring"), "Inkling: docstring inserted.");
+    assert.equal(
+      generateMessage({ applied: true, reason: "", uri: "file:///p/tests/test_my%20mod.py", created: true }, "unit test scaffold"),
+      "Inkling: unit test scaffold created test_my mod.py.",
+    );
+    assert.match(generateMessage({ applied: true, reason: "", uri: "file:///p/tests/test_m.py", created: false }, "t") ?? "", /added to test_m\.py/);
+    assert.equal(generateMessage({ applied: false, reason: "cancelled" }, "function body"), "Inkling: function body cancelled.");
+    assert.equal(generateMessage({ applied: false, reason: "the function has a docstring already" }, "docstring"), undefined);
+    assert.match(generateMessage({ applied: false, reason: "" }, "docstring") ?? "", /not applied/);
   });
 
   test("training outcomes: the server's message, an error when it failed, the new model when it switched", () => {

@@ -61,6 +61,13 @@ class Client(LanguageClient):
         def log_message(params: types.LogMessageParams) -> None:
             self.logs.append(params)
 
+        self.shown: list[str] = []  # documents the server asked to show (window/showDocument)
+
+        @self.feature(types.WINDOW_SHOW_DOCUMENT)
+        def show_document(params: types.ShowDocumentParams) -> types.ShowDocumentResult:
+            self.shown.append(params.uri)
+            return types.ShowDocumentResult(success=True)
+
         @self.feature(types.WINDOW_SHOW_MESSAGE)
         def show_message(params: types.ShowMessageParams) -> None:
             self.logs.append(types.LogMessageParams(params.type, params.message))
@@ -120,14 +127,18 @@ class Client(LanguageClient):
 
 
 @asynccontextmanager
-async def serve(options: dict[str, Any] | None = None, model: Path = MODEL) -> AsyncIterator[Client]:
-    """A started, initialized server whose model has finished loading."""
+async def serve(
+    options: dict[str, Any] | None = None, model: Path = MODEL, folder: Path | None = None
+) -> AsyncIterator[Client]:
+    """A started, initialized server whose model has finished loading (with `folder` as its workspace)."""
     client = Client()
     await client.start_io(sys.executable, "-m", "inkling", "serve", "--model", str(model))
+    folders = None if folder is None else [types.WorkspaceFolder(folder.as_uri(), folder.name)]
     client.initialize_result = await client.initialize_async(  # type: ignore[attr-defined]
         types.InitializeParams(
             process_id=None,
             root_uri=None,
+            workspace_folders=folders,
             capabilities=types.ClientCapabilities(),
             initialization_options=options,
         )

@@ -11,26 +11,40 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 from inkling.completion import items
 from inkling.completion.gate import decide
+from inkling.completion.generate import Target, find_target
 from inkling.completion.postprocess import Context, run
+from inkling.completion.scaffold import Plan, Scaffold, build
 from inkling.completion.summary import Summary, clean, find_function
+from inkling.completion.summary import Target as Function
 from inkling.completion.types import Request, Suggestion
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig
 from inkling.lm.runtime import Runtime
 from inkling.settings import Settings
 from inkling.style.detect import Style, detect
+from inkling.style.docstring import insert_docstring
+from inkling.style.edit import Edit, minimal_edit
 
 T = TypeVar("T")
 SUMMARIES = 512  # cached hover summaries
 STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
 STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
+CODE_LINES = 24  # the most lines generated code (after a comment, or a function's body) may have
 Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command computed: the edit to apply, or why there is none."""
+
+    edit: Edit | None
+    reason: str = ""
 
 
 def _never() -> bool:
@@ -118,18 +132,88 @@ class Engine:
         target = find_function(request.prefix + request.suffix, len(request.prefix))
         if target is None:
             return None
+        text = self._summary_text(target, request.document, cancelled)
+        return Summary(text, target.docstring, target.name_start, target.name_end) if text else None
+
+    def _summary_text(self, target: Function, document: str, cancelled: Cancelled) -> str | None:
+        """The function's summary ("" when the model has none), cached; None when cancelled."""
         text = self._summaries.get(target.key)
         if text is None:
-            found = self.runtime.generate_docstring(
-                target.prompt, self.decode_config(), request.document, cancelled
-            )
+            found = self.runtime.generate_docstring(target.prompt, self.decode_config(), document, cancelled)
             if found is None:
                 return None
             text = next((clean(g.text) for g in found if clean(g.text)), "")
             if len(self._summaries) >= SUMMARIES:
                 self._summaries.clear()
             self._summaries[target.key] = text
-        return Summary(text, target.docstring, target.name_start, target.name_end) if text else None
+        return text
+
+    def docstring_at(self, request: Request, cancelled: Cancelled = _never) -> Change:
+        """The edit that gives the function on the cursor's line a generated one-line docstring."""
+        source = request.prefix + request.suffix
+        target = find_function(source, len(request.prefix), whole_line=True)
+        if target is None:
+            return Change(None, "no function is defined on this line (or the file does not parse)")
+        if target.docstring is not None:
+            return Change(None, "the function has a docstring already")
+        text = self._summary_text(target, request.document, cancelled)
+        if not text:
+            return Change(None, "cancelled" if text is None else "the model wrote no docstring for it")
+        changed = insert_docstring(source, target.line, text)
+        if changed is None:
+            return Change(None, "libcst could not insert the docstring")
+        return Change(minimal_edit(source, changed))
+
+    def generate_code(self, source: str, line: int, candidates: int = 5) -> list[str]:
+        """Up to `candidates` generations for the comment or `def` on `line` (0-based), best first, each
+        the text that goes after that line (synchronous)."""
+        target = find_target(source, line)
+        texts = self._code(target, candidates, "", _never) if target is not None else None
+        return [target.insertion(text) for text in texts or []] if target is not None else []
+
+    def code_at(self, request: Request, cancelled: Cancelled = _never) -> Change:
+        """The edit that adds the code the comment on the cursor's line asks for, or the body of the
+        function whose `def` is there."""
+        source = request.prefix + request.suffix
+        target = find_target(source, request.prefix.count("\n"))
+        if target is None:
+            return Change(None, "put the cursor on a comment, or on a function's `def` whose body is empty")
+        texts = self._code(target, self.settings.beam_width, request.document, cancelled)
+        if not texts:
+            return Change(None, "cancelled" if texts is None else "the model wrote no valid code here")
+        return Change(Edit(target.start, target.end, target.insertion(texts[0])))
+
+    def scaffold(self, plan: Plan, existing: str | None, document: str, cancelled: Cancelled) -> Scaffold:
+        """The test file with a new test for `plan`'s function, its assertion lines generated."""
+
+        def complete_line(prefix: str) -> str:
+            suggestion = self.suggest(Request(prefix, "", document), cancelled)
+            return suggestion.text if suggestion is not None else ""
+
+        return build(plan, existing, complete_line)
+
+    def _code(
+        self, target: Target, candidates: int, document: str, cancelled: Cancelled
+    ) -> list[str] | None:
+        """Distinct generations for `target` that survive post-processing, best first; None if cancelled."""
+        config = replace(self.decode_config(), beam_width=candidates, max_lines=CODE_LINES)
+        found = self.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)
+        if found is None:
+            return None
+        request = Request(target.prefix, target.suffix, document)
+        unsafe = self.settings.unsafe_suggestions
+        context = Context(target.prefix, target.suffix, "block", self._style(request), unsafe)
+        indent = target.lead.lstrip("\n")
+        texts: list[str] = []
+        for hypothesis in found:
+            text = hypothesis.text
+            if text.startswith("\n"):  # the model left a blank line first: its code starts below
+                text = text.lstrip("\n")
+                text = text[len(indent) :] if text.startswith(indent) else text
+            suggestion = run(text, context, self.settings.min_chars)
+            if suggestion is not None and suggestion.text not in texts and target.complete(suggestion.text):
+                texts.append(suggestion.text)
+        return texts
 
     def suggest_text(self, prefix: str, suffix: str) -> str:
         """Only the suggestion's text, "" for none: the predictor that `inkling eval` and `complete` score."""
@@ -193,6 +277,11 @@ class Engine:
 
     async def complete_list(self, request: Request) -> list[items.Item]:
         return await self._on_model_thread(request, self.rank, [])
+
+    async def command(self, request: Request, work: Callable[[Request, Cancelled], T], cancelled: T) -> T:
+        """A command's work (`docstring_at`, `code_at`, `scaffold`) on the model thread; a newer request
+        for the same document supersedes it, and it answers `cancelled` then."""
+        return await self._on_model_thread(request, work, cancelled)
 
     async def call(self, work: Callable[[], T]) -> T:
         """Run `work` on the model thread (loading, switching models, forgetting a document)."""

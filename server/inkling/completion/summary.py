@@ -18,14 +18,15 @@ class Target:
 
     name_start: int  # offsets of its name in the source
     name_end: int
-    prompt: str  # the source up to the function's last line, its docstring left out, then its body's indent
+    line: int  # the line of its name, 1-based
+    prompt: str  # the function's source (decorators to last line), its docstring left out, then its body's indent
     docstring: str | None  # the docstring it has
     key: str  # a hash of the prompt: the cache key of its summary
 
 
-def find_function(source: str, offset: int) -> Target | None:
-    """The function (or method) whose `def` line's name contains `offset`; None elsewhere or when the
-    source does not parse."""
+def find_function(source: str, offset: int, whole_line: bool = False) -> Target | None:
+    """The function (or method) whose name contains `offset` (with `whole_line`: whose `def` line does);
+    None elsewhere or when the source does not parse."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -40,7 +41,11 @@ def find_function(source: str, offset: int) -> Target | None:
         found = re.compile(rf"(?:async\s+)?def\s+({re.escape(node.name)})\b").search(
             source, line_start + node.col_offset
         )
-        if found is None or not found.start(1) <= offset <= found.end(1):
+        if found is None:
+            continue
+        line_end = source.find("\n", found.end(1))
+        low, high = (line_start, len(source) if line_end < 0 else line_end) if whole_line else found.span(1)
+        if not low <= offset <= high:
             continue
         return _target(source, starts, node, found.start(1), found.end(1))
     return None
@@ -53,16 +58,18 @@ def _target(
     first = body[0]
     docstring = ast.get_docstring(node)
     indent_of_body = source[starts[first.lineno - 1] :][: first.col_offset]
-    end_of_function = starts[min(node.end_lineno or node.lineno, len(starts) - 1)]
-    text = source[:end_of_function]
+    top = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    begin, end_of_function = starts[top - 1], starts[min(node.end_lineno or node.lineno, len(starts) - 1)]
+    text = source[begin:end_of_function]
     if docstring is not None and len(body) > 1:  # the model saw functions with their docstrings moved out
         doc_start = starts[first.lineno - 1]
         doc_end = starts[(first.end_lineno or first.lineno)]
-        text = source[:doc_start] + source[doc_end:end_of_function]
+        text = source[begin:doc_start] + source[doc_end:end_of_function]
     if not text.endswith("\n"):
         text += "\n"
     prompt = text + indent_of_body
-    return Target(start, end, prompt, docstring, hashlib.sha256(prompt[-20_000:].encode()).hexdigest())
+    key = hashlib.sha256(prompt.encode()).hexdigest()
+    return Target(start, end, source.count("\n", 0, start) + 1, prompt, docstring, key)
 
 
 def clean(generated: str) -> str:

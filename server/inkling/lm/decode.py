@@ -12,8 +12,12 @@ from inkling.lm.inference import InferenceModel, State
 from inkling.lm.prompt import Vocab
 
 # "line": the rest of the line; "block": the body of an empty block; "word": the identifier at the cursor;
-# "docstring": a docstring's first line of text (after its opening quotes, which may stand on a line alone).
+# "docstring": a docstring's first line of text (after its opening quotes, which may stand on a line alone);
+# "body": a function's body, blank lines included, up to the first line indented less than its first;
+# "code": one statement after a comment: a simple one and those that follow it up to a blank line, or one
+# compound statement (a `def`, an `if`...) up to the next line as little indented as its header.
 DecodeMode = str
+_MULTILINE = ("block", "body", "code")
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def beam_search(
     fill-in-the-middle prompt it closes the middle). None when cancelled, checked at every token.
     """
     width = config.beam_width
-    max_steps = config.max_tokens * (config.max_lines if mode == "block" else 1)
+    max_steps = config.max_tokens * (config.max_lines if mode in _MULTILINE else 1)
     beams = [_Beam([], b"", stem, 0.0)]
     finished: list[Generation] = []
     step_logits = logits.reshape(1, -1)
@@ -88,9 +92,17 @@ def beam_search(
         logp = _log_softmax(step_logits)  # (B, V)
         candidates: list[tuple[float, int, int]] = []  # (score, beam, token)
         for b, beam in enumerate(beams):
-            banned = ~vocab.compatible(beam.pending) if beam.pending else vocab.not_eot_special_mask
+            exact = mode in ("body", "code")  # the code starts at the indentation of the prompt
+            if beam.pending:
+                banned = ~(vocab.exactly(beam.pending) if exact else vocab.compatible(beam.pending))
+            else:
+                banned = vocab.not_eot_special_mask
             if mode == "block" and not beam.out[len(stem) :].strip():
                 banned = banned | vocab.docstring_mask  # docstrings are a command's job, not a block's
+            if exact and len(beam.out) == len(stem) and not beam.pending:
+                banned = banned | vocab.indent_mask
+                if mode == "code":  # after a comment, code: not another comment or a docstring
+                    banned = banned | vocab.comment_mask | vocab.docstring_mask
             top = _top(np.where(banned, -np.inf, logp[b]), width)
             candidates += [(beam.logprob + v, b, t) for v, t in top if v > -np.inf]
         candidates.sort(key=lambda c: c[0], reverse=True)
@@ -101,7 +113,7 @@ def beam_search(
             beam = beams[b]
             n = len(beam.tokens) + 1
             if token == vocab.eot:
-                finished.append(Generation(_cut(_text(beam.out, stem), mode, current_line), score, n))
+                _finish(finished, Generation(_cut(_text(beam.out, stem), mode, current_line), score, n), mode)
                 continue
             piece = vocab.bytes[token]
             grown = _Beam(
@@ -110,18 +122,19 @@ def beam_search(
                 beam.pending[len(piece) :] if beam.pending.startswith(piece) else b"",
                 score,
             )
-            loop = repetition_start(grown.tokens)
+            loop = repetition_start(grown.tokens, 8 if mode not in _MULTILINE else 24)
             if loop is not None:  # caught in a loop: keep one copy and stop
                 kept = b"".join(vocab.bytes[t] for t in grown.tokens[:loop])
-                finished.append(Generation(_cut(_text(kept, stem), mode, current_line), score, n))
+                _finish(finished, Generation(_cut(_text(kept, stem), mode, current_line), score, n), mode)
                 continue
             text = _text(grown.out, stem)
             if not grown.pending and _should_stop(text, mode, current_line, config):
-                finished.append(Generation(_cut(text, mode, current_line), score, n))
+                _finish(finished, Generation(_cut(text, mode, current_line), score, n), mode)
                 continue
             live.append((grown, b))
+        enough = len(finished) >= width if mode in ("body", "code") else bool(finished)  # commands want width
         if not live or (
-            mode != "word" and finished and max(f.logprob for f in finished) >= live[0][0].logprob
+            mode != "word" and enough and max(f.logprob for f in finished) >= live[0][0].logprob
         ):
             break  # a log-probability only falls as text grows: no live beam can beat the best finished one
         if mode == "word" and len(finished) >= width:
@@ -135,6 +148,13 @@ def beam_search(
             Generation(_cut(_text(b.out, stem), mode, current_line), b.logprob, len(b.tokens)) for b in beams
         ]
     return sorted(finished, key=lambda g: g.logprob, reverse=True)
+
+
+def _finish(finished: list[Generation], generation: Generation, mode: DecodeMode) -> None:
+    """Keep a finished hypothesis; a docstring without a line of words (an empty or closed docstring)
+    is dropped, so that the search goes on to one that says something."""
+    if mode != "docstring" or generation.text:
+        finished.append(generation)
 
 
 def _text(out: bytes, stem: bytes) -> str:
@@ -179,6 +199,31 @@ def _should_stop(text: str, mode: DecodeMode, current_line: str, config: DecodeC
     return len(lines) > config.max_lines or _cut(text, mode, current_line).count("\n") < len(lines) - 2
 
 
+def _statement_lines(lines: list[str], base: int, mode: DecodeMode) -> int:
+    """How many of `lines` belong to the body or statement that the first line starts. Lines inside open
+    brackets continue their statement. A line still being written counts: the text is cut only once a
+    later line shows where it ends."""
+    depth = _depth(lines[0])
+    deeper = False  # a line indented more than the first one came since the last base-level line
+    for i, line in enumerate(lines[1:], start=1):
+        if depth > 0 or not line.strip():
+            if depth <= 0 and mode == "code" and not deeper:
+                return i  # a blank line after simple statements ends them
+            depth += _depth(line)
+            continue
+        width = _indent(line)
+        if width < base or (mode == "code" and width == base and deeper):
+            return i  # a dedent; or, after a comment, the line after a compound statement
+        deeper = width > base
+        depth += _depth(line)
+    return len(lines)
+
+
+def _depth(line: str) -> int:
+    """Brackets the line opens minus those it closes (a rough count: strings and comments not excluded)."""
+    return sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
+
+
 def _cut(text: str, mode: DecodeMode, current_line: str) -> str:
     """Apply the stop rules: the identifier's end; end of line; for a block, a blank line or a dedent."""
     if mode == "docstring":
@@ -189,6 +234,8 @@ def _cut(text: str, mode: DecodeMode, current_line: str) -> str:
     if mode == "line":
         return text.split("\n", 1)[0].rstrip("\r")
     lines = text.split("\n")
+    if mode in ("body", "code"):
+        return "\n".join(lines[: _statement_lines(lines, _indent(current_line + lines[0]), mode)]).rstrip()
     base = _indent(current_line + lines[0])
     kept = [lines[0]]
     for line in lines[1:]:

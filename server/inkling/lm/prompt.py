@@ -60,6 +60,22 @@ class Vocab:
         self.docstring_mask = np.array(
             [b.lstrip().lstrip(b"rbuRBU").startswith((b'"""', b"'''")) for b in self.bytes], dtype=bool
         )
+        # Tokens that start with indentation, or open a comment: code asked for by a comment or a `def`
+        # starts at the indentation it was given, and with code.
+        self.indent_mask = np.array([b[:1] in (b" ", b"\t") for b in self.bytes], dtype=bool)
+        self.comment_mask = np.array([b.lstrip().startswith(b"#") for b in self.bytes], dtype=bool)
+
+    def exactly(self, pending: bytes) -> np.ndarray:
+        """Compatible tokens that add no whitespace right after `pending`: when `pending` is an indentation
+        the code must start at, a token may not indent it further."""
+        key = b"=" + pending
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self.compatible(pending).copy()
+            n = len(pending)
+            mask[[i for i in np.flatnonzero(mask) if self.bytes[i][n : n + 1] in (b" ", b"\t")]] = False
+            self._masks[key] = mask
+        return mask
 
     def compatible(self, pending: bytes) -> np.ndarray:
         """Tokens that agree with the bytes still owed by token healing: they extend or start them."""

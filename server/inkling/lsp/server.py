@@ -23,6 +23,15 @@ from inkling.lsp.convert import (
     workspace_edit,
 )
 from inkling.lsp.convert import hover as hover_item
+from inkling.lsp.generation import (
+    GENERATE_CODE,
+    GENERATE_TEST,
+    INSERT_DOCSTRING,
+    generate_code,
+    generate_test,
+    insert_docstring,
+)
+from inkling.lsp.generation import actions as generation_actions
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.lsp.training import TRAIN_WORKSPACE, parse_arguments, train_workspace
 from inkling.settings import parse_settings
@@ -189,6 +198,7 @@ def build_server(model_dir: Path) -> InklingServer:
                     ),
                 ),
             )
+        actions.extend(generation_actions(ls.workspace.get_text_document(uri), params.range.start.line))
         only = [_kind(kind) for kind in params.context.only or []]
         return [a for a in actions if not only or any(_kind(a.kind).startswith(kind) for kind in only)]
 
@@ -220,6 +230,22 @@ def build_server(model_dir: Path) -> InklingServer:
             "applied": applied,
             "reason": result.reason,
         }
+
+    @server.command(GENERATE_CODE)
+    async def generate_code_command(ls: InklingServer, *args: Any) -> dict[str, Any]:
+        """Arguments: a document URI and a position on a comment line (the code it asks for) or on a `def`
+        line whose body is empty, `...` or `pass` (the body)."""
+        return await generate_code(ls, *args)
+
+    @server.command(INSERT_DOCSTRING)
+    async def insert_docstring_command(ls: InklingServer, *args: Any) -> dict[str, Any]:
+        """Arguments: a document URI and a position on a function's `def` line."""
+        return await insert_docstring(ls, *args)
+
+    @server.command(GENERATE_TEST)
+    async def generate_test_command(ls: InklingServer, *args: Any) -> dict[str, Any]:
+        """Arguments: a document URI and a position on a function's `def` line."""
+        return await generate_test(ls, *args)
 
     @server.command(TRAIN_WORKSPACE)
     async def train_on_workspace(ls: InklingServer, *args: Any) -> dict[str, Any]:

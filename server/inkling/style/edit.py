@@ -24,9 +24,13 @@ def normalize_range(
     the source's own) and changes nothing outside that range; None when nothing changes."""
     span = None if start is None else (start, len(source) if end is None else end)
     result = normalize(source, style or detect(source), span)
-    if result.code == source:
-        return None, result
-    new = result.code
+    return minimal_edit(source, result.code), result
+
+
+def minimal_edit(source: str, new: str) -> Edit | None:
+    """The smallest single replacement that turns `source` into `new`; None when they are equal."""
+    if new == source:
+        return None
     head = 0
     limit = min(len(source), len(new))
     while head < limit and source[head] == new[head]:
@@ -34,4 +38,4 @@ def normalize_range(
     tail = 0
     while tail < limit - head and source[len(source) - 1 - tail] == new[len(new) - 1 - tail]:
         tail += 1
-    return Edit(head, len(source) - tail, new[head : len(new) - tail]), result
+    return Edit(head, len(source) - tail, new[head : len(new) - tail])

@@ -48,7 +48,7 @@ def in_context(prefix: str, snippet: str, suffix: str) -> tuple[str, int, libcst
     head = region.before + snippet + region.rest
     for closing in ("", _repair(head, scan(head), region.tail)):
         text = region.header + head + closing + region.tail
-        module = _parse(text)
+        module = parse(text)
         if module is not None:
             return text, len(region.header) + len(region.before), module
     return None
@@ -121,7 +121,8 @@ def _problems(found: Scan) -> set[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _parse(source: str) -> libcst.Module | None:
+def parse(source: str) -> libcst.Module | None:
+    """The libcst module of `source`, None when it does not parse (cached: the same text parses once)."""
     try:
         return libcst.parse_module(source)
     except (KeyboardInterrupt, SystemExit):
@@ -131,4 +132,4 @@ def _parse(source: str) -> libcst.Module | None:
 
 
 def _parses(source: str) -> bool:
-    return _parse(source) is not None
+    return parse(source) is not None

@@ -6,7 +6,7 @@ import re
 from typing import ClassVar
 
 import libcst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, MetadataWrapper, PositionProvider
 
 from inkling.style.detect import Style
 
@@ -26,6 +26,7 @@ class Rule(libcst.CSTTransformer):
         self.span = span
         self._fstrings = 0  # f-strings the visit is inside
         self._line_starts = [0, *(m.end() for m in _LINE_END.finditer(code))] if span is not None else [0]
+        self._length = len(code)
 
     @staticmethod
     def relevant(text: str, style: Style) -> bool:
@@ -62,9 +63,13 @@ class Rule(libcst.CSTTransformer):
         where = self.get_metadata(PositionProvider, node, None)
         if where is None:
             return False
-        start = self._line_starts[where.start.line - 1] + where.start.column
-        end = self._line_starts[where.end.line - 1] + where.end.column
-        return self.span[0] <= start and end <= self.span[1]
+        return self.span[0] <= self._offset(where.start) and self._offset(where.end) <= self.span[1]
+
+    def _offset(self, position: CodePosition) -> int:
+        """A position's character offset; libcst places a line break it adds at the end past the code."""
+        if position.line > len(self._line_starts):
+            return self._length
+        return self._line_starts[position.line - 1] + position.column
 
 
 def single_space(
