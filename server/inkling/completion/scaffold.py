@@ -7,7 +7,7 @@ import builtins
 import keyword
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inkling.completion.examples import PATH_IMPORT, example
@@ -192,7 +192,9 @@ def build(plan: Plan, existing: str | None, complete_line: Callable[[str], str])
     except (SyntaxError, ValueError):
         tree = None
     taken = _names(tree) if tree is not None else set(re.findall(r"(?m)^(?:async\s+)?def\s+(\w+)", old))
-    imports, lines = _test_body(plan, style, taken)
+    # pathlib's Path by its module when `Path` is another name here (click.types.Path, say)
+    qualify = (plan.owner or plan.name) == "Path" or ("Path" in taken and not _has_import(tree, PATH_IMPORT))
+    imports, lines = _test_body(plan, style, taken, qualify)
     base = f"test_{plan.owner}_{plan.name}" if plan.owner else f"test_{plan.name}"
     name, n = base, 1
     while name in taken:
@@ -206,7 +208,7 @@ def build(plan: Plan, existing: str | None, complete_line: Callable[[str], str])
         kept = old.rstrip("\n") + "\n" + gap if old.strip() else ""
         top = kept + "\n".join(imports) + "\n" + gap
     elif not old.strip():
-        std = [i for i in imports if i in ("import asyncio", PATH_IMPORT)]  # the standard library's first
+        std = imports[:-1]  # the standard library's, a blank line, then the code under test's
         top = "".join(f"{i}\n" for i in std) + ("\n" if std else "") + imports[-1] + "\n" + gap
     else:
         missing = [i for i in imports if not _has_import(tree, i)]
@@ -241,10 +243,10 @@ def build(plan: Plan, existing: str | None, complete_line: Callable[[str], str])
     return Scaffold(plan.test_path, existing is None, text, len(accepted))
 
 
-def _test_body(plan: Plan, style: Style, taken: set[str]) -> tuple[list[str], list[str]]:
+def _test_body(plan: Plan, style: Style, taken: set[str], qualify: bool) -> tuple[list[str], list[str]]:
     """The import lines and the test's body lines before its assertions."""
     imports: list[str] = []
-    call_args = _arguments(plan.params, style, imports)
+    call_args = _arguments(plan.params, style, imports, qualify)
     lines: list[str] = []
     target = plan.owner or plan.name
     if plan.kind == "function":
@@ -255,7 +257,7 @@ def _test_body(plan: Plan, style: Style, taken: set[str]) -> tuple[list[str], li
         call = f"{plan.owner}.{plan.name}({call_args})"
     else:
         var = _variable(target, taken)
-        lines.append(f"{var} = {plan.owner}({_arguments(plan.init_params, style, imports)})")
+        lines.append(f"{var} = {plan.owner}({_arguments(plan.init_params, style, imports, qualify)})")
         call = f"{var}.{plan.name}" + ("" if plan.kind == "property" else f"({call_args})")
     if plan.is_async and plan.kind != "property":
         call = f"asyncio.run({call})"
@@ -265,12 +267,15 @@ def _test_body(plan: Plan, style: Style, taken: set[str]) -> tuple[list[str], li
     return list(dict.fromkeys(imports)), lines
 
 
-def _arguments(params: tuple[Param, ...], style: Style, imports: list[str]) -> str:
+def _arguments(params: tuple[Param, ...], style: Style, imports: list[str], qualify: bool) -> str:
     parts = []
     for p in params:
         value = example(p.annotation, p.name, style.quote)
+        code = value.code
+        if qualify and value.imports == (PATH_IMPORT,):
+            code, value = f"pathlib.{code}", replace(value, imports=("import pathlib",))
         imports.extend(value.imports)
-        parts.append(f"{p.name}={value.code}" if p.keyword else value.code)
+        parts.append(f"{p.name}={code}" if p.keyword else code)
     return ", ".join(parts)
 
 
@@ -305,9 +310,9 @@ def _insert_imports(old: str, tree: ast.Module, missing: list[str]) -> str:
     return "".join(lines[:at]) + block + "".join(lines[at:])
 
 
-def _has_import(tree: ast.Module, line: str) -> bool:
+def _has_import(tree: ast.Module | None, line: str) -> bool:
     """Whether a top-level statement of `tree` already makes the same import (`import X`, `from M import N`)."""
-    for node in tree.body:
+    for node in tree.body if tree is not None else []:
         if isinstance(node, ast.Import):
             made = {f"import {a.name}" for a in node.names if a.asname is None}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from inkling.lm.prompt import Vocab
 # compound statement (a `def`, an `if`...) up to the next line as little indented as its header.
 DecodeMode = str
 _MULTILINE = ("block", "body", "code")
+_CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,8 @@ def _statement_lines(lines: list[str], base: int, mode: DecodeMode) -> int:
             depth += _depth(line)
             continue
         width = _indent(line)
-        if width < base or (mode == "code" and width == base and deeper):
+        ended = deeper and not _CLAUSE.match(line.lstrip())  # `else:` and the like go on with the statement
+        if width < base or (mode == "code" and width == base and ended):
             return i  # a dedent; or, after a comment, the line after a compound statement
         deeper = width > base
         depth += _depth(line)

@@ -319,3 +319,9 @@ def test_a_classmethod_a_property_and_a_dataclasss_fields() -> None:
     assert body("norm").endswith(
         '    point = Point(1.0, "text")\n    result = point.norm\n    assert result == point.x\n'
     )
+
+
+def test_pathlib_by_its_module_when_path_means_something_else_in_the_test_file() -> None:
+    text = scaffold_at("def add", existing="from calc import Path\n").text
+    assert "import pathlib\n" in text and 'pathlib.Path("file.txt"))\n' in text
+    assert "from pathlib import Path" not in text

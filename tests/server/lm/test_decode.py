@@ -134,3 +134,35 @@ def test_tiny_model_completes_real_code(tiny_model: Path) -> None:
 )
 def test_repetition_start(tokens: list[int], start: int | None) -> None:
     assert repetition_start(tokens) == start
+
+
+def _generate(loaded: Checkpoint, prefix: str, mode: str) -> str:
+    found = Runtime(loaded).generate(prefix, "", mode, DecodeConfig(beam_width=2, max_lines=24))
+    assert found
+    return found[0].text
+
+
+def test_a_body_runs_to_its_dedent_through_blank_lines(memorized: Checkpoint) -> None:
+    body = _generate(memorized, _cut("def total_size(paths):\n    "), "body")
+    assert body == SOURCE.split("def total_size(paths):\n    ")[1].split("\n\n\n")[0]
+
+
+def test_code_after_a_comment_is_one_whole_statement(memorized: Checkpoint) -> None:
+    code = _generate(memorized, _cut("import os\n\n\n"), "code")
+    assert code == SOURCE[SOURCE.index("def total_size") : SOURCE.index("\n\n\ndef first_existing")]
+
+
+@pytest.mark.parametrize(
+    "mode,text,kept",
+    [
+        ("code", "x = 1\ny = 2\n\nz = 3", "x = 1\ny = 2"),  # simple statements end at a blank line
+        ("code", "def f():\n    a = 1\n\n    return a\n\n\ndef g():", "def f():\n    a = 1\n\n    return a"),
+        ("code", "call(\n    a,\n\n)\nx = 1\n\n", "call(\n    a,\n\n)\nx = 1"),  # brackets continue a line
+        ("code", "if a:\n    b()\nelse:\n    c()\nd()", "if a:\n    b()\nelse:\n    c()"),  # one statement
+        ("body", "a = 1\n\n    return a\nx = 2", "a = 1\n\n    return a"),  # base indent 4: dedent ends it
+    ],
+)
+def test_code_and_body_stop_rules(mode: str, text: str, kept: str) -> None:
+    from inkling.lm.decode import _cut as cut
+
+    assert cut(text, mode, "    " if mode == "body" else "") == kept
