@@ -38,7 +38,10 @@ class Target:
 
     def complete(self, text: str) -> bool:
         """Whether generated `text` is whole statements on its own (no header without its body, no open
-        bracket): the syntax pass accepts the start of a statement, which a command must not insert."""
+        bracket), starting at the indentation it was given: the syntax pass accepts the start of a
+        statement, which a command must not insert."""
+        if text[:1].isspace():
+            return False
         try:
             ast.parse(textwrap.dedent(self.lead.lstrip("\n") + text))
         except (SyntaxError, ValueError):

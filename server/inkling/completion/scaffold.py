@@ -41,6 +41,9 @@ class Plan:
     params: tuple[Param, ...]
     init_params: tuple[Param, ...]  # the class's constructor, for a method or a property
     returns_none: bool
+    returns: (
+        str | None
+    )  # the class the result is an instance of, when the signature says: `int`, the owner...
     style: Style  # the source file's, for a test file that does not exist yet
 
 
@@ -125,8 +128,19 @@ def _plan(node: Function, owner: ast.ClassDef | None, module: str, test_path: Pa
     is_async = isinstance(node, ast.AsyncFunctionDef)
     params = _params(node, skip_first)
     owner_name = owner.name if owner is not None else None
+    returns = owner_name if kind == "init" else _result_class(node)
     return Plan(
-        module, test_path, node.name, owner_name, kind, is_async, params, init_params, returns_none, style
+        module,
+        test_path,
+        node.name,
+        owner_name,
+        kind,
+        is_async,
+        params,
+        init_params,
+        returns_none,
+        returns,
+        style,
     )
 
 
@@ -158,6 +172,23 @@ def _init_params(owner: ast.ClassDef | None) -> tuple[Param, ...]:
         if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.value is None
         if "ClassVar" not in ast.unparse(n.annotation)
     )
+
+
+_BUILTIN_RESULTS = {"int", "float", "str", "bytes", "bool", "list", "dict", "tuple", "set", "frozenset"}
+_TYPING_ALIASES = {"List": "list", "Dict": "dict", "Tuple": "tuple", "Set": "set", "FrozenSet": "frozenset"}
+
+
+def _result_class(node: Function) -> str | None:
+    """The builtin class a function's return annotation names (`list[str]` → `list`), else None."""
+    annotation = node.returns
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    if isinstance(annotation, ast.Attribute):  # `t.List`, `typing.Dict`
+        annotation = ast.Name(annotation.attr)
+    if not isinstance(annotation, ast.Name):
+        return None
+    name = _TYPING_ALIASES.get(annotation.id, annotation.id)
+    return name if name in _BUILTIN_RESULTS and not node.name.startswith("__") else None
 
 
 def _returns_none(node: Function) -> bool:
@@ -237,10 +268,17 @@ def build(plan: Plan, existing: str | None, complete_line: Callable[[str], str])
     except (SyntaxError, ValueError):
         accepted = []
     if not accepted:
-        text = compose(["result is None" if plan.returns_none else "result is not None"])
+        text = compose([_fallback(plan)])
     if crlf:
         text = text.replace("\n", "\r\n")
     return Scaffold(plan.test_path, existing is None, text, len(accepted))
+
+
+def _fallback(plan: Plan) -> str:
+    """The assertion the signature supports when the model proposes none."""
+    if plan.returns_none:
+        return "result is None"
+    return f"isinstance(result, {plan.returns})" if plan.returns else "result is not None"
 
 
 def _test_body(plan: Plan, style: Style, taken: set[str], qualify: bool) -> tuple[list[str], list[str]]:

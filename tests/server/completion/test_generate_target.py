@@ -71,3 +71,4 @@ def test_generated_text_must_be_whole_statements() -> None:
     assert target.complete("if x:\n        return 1\n    return 2")
     assert not target.complete("if x:")  # a header without its body
     assert not target.complete("return (x")
+    assert not target.complete("    return x")  # deeper than the body

@@ -228,7 +228,7 @@ def test_the_test_follows_the_existing_files_style() -> None:
 def test_a_bad_proposal_falls_back(proposal: str) -> None:
     scaffold = scaffold_at("def add", lambda prefix: proposal)
     assert scaffold.text.endswith(
-        '    result = add(1, 1.0, "text", True, b"data", Path("file.txt"))\n    assert result is not None\n'
+        '    result = add(1, 1.0, "text", True, b"data", Path("file.txt"))\n    assert isinstance(result, int)\n'
     )
     assert scaffold.generated == 0
 
@@ -252,7 +252,7 @@ def test_a_model_that_raises_costs_only_the_generated_lines() -> None:
     def broken(prefix: str) -> str:
         raise RuntimeError("no model")
 
-    assert scaffold_at("fetch", broken).text.endswith("    assert result is not None\n")
+    assert scaffold_at("fetch", broken).text.endswith("    assert isinstance(result, bytes)\n")  # `-> bytes`
 
 
 def test_a_broken_test_file_is_left_as_it_is_and_extended() -> None:
@@ -263,8 +263,16 @@ def test_a_broken_test_file_is_left_as_it_is_and_extended() -> None:
     assert scaffold.text.startswith(
         head + "from pathlib import Path\nfrom calc import add\n\n\ndef test_add()"
     )
-    assert scaffold.text.endswith("    assert result is not None\n")
+    assert scaffold.text.endswith("    assert isinstance(result, int)\n")
     ast.parse(scaffold.text[len(head) :])  # what it added is valid on its own
+
+
+def test_the_fallback_follows_the_return_annotation() -> None:
+    source = "import typing as t\n\n\ndef a() -> t.List[str]:\n    return []\n\n\ndef b() -> 'Thing':\n    return x\n"
+    for name, line in (("def a", "isinstance(result, list)"), ("def b", "result is not None")):
+        found = plan(source, source.index(name), Path("/p/m.py"), Path("/p"))
+        assert found is not None
+        assert build(found, None, lambda prefix: "").text.endswith(f"    assert {line}\n")
 
 
 def test_example_values() -> None:
