@@ -18,7 +18,11 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     from inkling.data.corpus import CorpusConfig, build_corpus, default_roots, format_report
 
     roots = [Path(r) for r in args.roots] or default_roots()
-    config = CorpusConfig(max_bytes=args.max_bytes, normalize=args.normalize)
+    config = CorpusConfig(
+        max_bytes=args.max_bytes,
+        normalize=args.normalize,
+        exclude_dirs=(*CorpusConfig().exclude_dirs, *args.exclude_dir),
+    )
     report = build_corpus(roots, Path(args.out), config)
     print(format_report(report))
     return 0
@@ -209,6 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=1_000_000, help="skip files larger than this")
     p.add_argument(
         "--normalize", action="store_true", help="rewrite train and valid files into PEP 8 style (test stays)"
+    )
+    p.add_argument(
+        "--exclude-dir",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also skip folders with this name, wherever they are (repeatable; e.g. test, encodings)",
     )
     p.set_defaults(func=_cmd_corpus)
 

@@ -61,6 +61,14 @@ def test_corpus_report_counts(pipeline: Path) -> None:
     assert all(splits[name]["files"] > 0 for name in ("train", "valid", "test"))
 
 
+def test_corpus_can_leave_out_folders_by_name(source_tree: Path, tmp_path: Path) -> None:
+    result = inkling("corpus", source_tree, "--out", tmp_path / "corpus", "--exclude-dir", "email")
+    assert result.returncode == 0, result.stderr
+    paths = [d.path for split in ("train", "valid", "test") for d in iter_documents(tmp_path / "corpus", split)]
+    assert paths and not any("/email/" in p for p in paths)
+    assert any("/json/" in p for p in paths)
+
+
 def test_eval_reports_model_and_baseline(pipeline: Path, tmp_path: Path) -> None:
     heldout = tmp_path / HELDOUT_PACKAGE
     shutil.copytree(STDLIB / HELDOUT_PACKAGE, heldout, ignore=shutil.ignore_patterns("__pycache__"))
