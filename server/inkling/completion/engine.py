@@ -94,6 +94,7 @@ class Engine:
             context_chars=s.context_chars,
             suffix_chars=s.suffix_chars,
             fill_in_the_middle=s.fill_in_the_middle,
+            cache_weight=s.cache_weight,
         )
 
     def suggest(self, request: Request, cancelled: Cancelled = _never) -> Suggestion | None:

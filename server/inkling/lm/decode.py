@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inkling.lm.cache import ORDER, NgramCache
 from inkling.lm.inference import InferenceModel, State
 from inkling.lm.prompt import Vocab
 
@@ -30,6 +31,7 @@ class DecodeConfig:
     context_chars: int = 6000  # only the end of the prefix is encoded; the RNN state carries the rest
     suffix_chars: int = 1500  # text after the cursor shown to the model (fill-in-the-middle)
     fill_in_the_middle: bool = False
+    cache_weight: float = 0.0  # the document's n-gram cache in the next-token mixture (lm/cache.py); 0: off
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,12 @@ def beam_search(
     current_line: str,
     config: DecodeConfig,
     cancelled: Callable[[], bool] = lambda: False,
+    cache: NgramCache | None = None,
+    context: list[int] | None = None,
 ) -> list[Generation] | None:
     """Finished hypotheses, best first, from the prompt's next-token logits (V,) and state (batch 1).
+    With a `cache` of the document, its n-gram distribution after `context` (the prompt's last tokens)
+    and the beam's tokens is mixed into the model's.
 
     Generated text must start with `stem` (token healing). The end-of-file token ends a hypothesis (after a
     fill-in-the-middle prompt it closes the middle). None when cancelled, checked at every token.
@@ -105,7 +111,8 @@ def beam_search(
                 banned = banned | vocab.indent_mask
                 if mode == "code":  # after a comment, code: not another comment or a docstring
                     banned = banned | vocab.comment_mask | vocab.docstring_mask
-            top = _top(np.where(banned, -np.inf, logp[b]), width)
+            row = logp[b] if cache is None else cache.mix(logp[b], [*(context or [])[-ORDER:], *beam.tokens])
+            top = _top(np.where(banned, -np.inf, row), width)
             candidates += [(beam.logprob + v, b, t) for v, t in top if v > -np.inf]
         candidates.sort(key=lambda c: c[0], reverse=True)
         live: list[tuple[_Beam, int]] = []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from inkling.lm.cache import NgramCache
 from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
 from inkling.lm.inference import InferenceModel, State
@@ -127,6 +128,17 @@ class Runtime:
         if state is None:
             return None
         logits, hidden = state
+        cache = NgramCache(prompt.ids, config.cache_weight) if config.cache_weight > 0 else None
         return beam_search(
-            self.model, self.vocab, logits, hidden, prompt.stem, mode, prompt.line, config, cancelled
+            self.model,
+            self.vocab,
+            logits,
+            hidden,
+            prompt.stem,
+            mode,
+            prompt.line,
+            config,
+            cancelled,
+            cache,
+            prompt.ids,
         )
