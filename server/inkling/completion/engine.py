@@ -169,8 +169,9 @@ class Engine:
         """Up to `candidates` generations for the comment or `def` on `line` (0-based), best first, each
         the text that goes after that line (synchronous)."""
         target = find_target(source, line)
-        texts = self._code(target, candidates, "", _never) if target is not None else None
-        return [target.insertion(text) for text in texts or []] if target is not None else []
+        if target is None:
+            return []
+        return [target.insertion(text) for text in self._code(target, candidates, "", _never) or []]
 
     def code_at(self, request: Request, cancelled: Cancelled = _never) -> Change:
         """The edit that adds the code the comment on the cursor's line asks for, or the body of the

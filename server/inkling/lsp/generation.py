@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from pygls import uris
 from pygls.workspace import TextDocument
 
 from inkling.completion import scaffold
-from inkling.completion.engine import Change
+from inkling.completion.engine import Cancelled, Change
 from inkling.completion.generate import find_target
 from inkling.completion.types import Request
 from inkling.lsp.convert import workspace_edit
@@ -79,18 +80,22 @@ async def apply(ls: InklingServer, document: TextDocument, change: Change, label
     return {"applied": answer.applied, "reason": answer.failure_reason or "", "text": change.edit.text}
 
 
-async def generate_code(ls: InklingServer, *args: Any) -> dict[str, Any]:
+async def _at_cursor(
+    ls: InklingServer, args: tuple[Any, ...], work: Callable[[Request, Cancelled], Change], label: str
+) -> dict[str, Any]:
+    """Run an engine command at [uri, position] on the model thread and apply what it computed."""
     document, offset = parse_position(ls, args)
     request = Request(document.source[:offset], document.source[offset:], f"{document.uri}#command")
-    change = await ls.engine.command(request, ls.engine.code_at, Change(None, "cancelled"))
-    return await apply(ls, document, change, "Generate code")
+    change = await ls.engine.command(request, work, Change(None, "cancelled"))
+    return await apply(ls, document, change, label)
+
+
+async def generate_code(ls: InklingServer, *args: Any) -> dict[str, Any]:
+    return await _at_cursor(ls, args, ls.engine.code_at, "Generate code")
 
 
 async def insert_docstring(ls: InklingServer, *args: Any) -> dict[str, Any]:
-    document, offset = parse_position(ls, args)
-    request = Request(document.source[:offset], document.source[offset:], f"{document.uri}#command")
-    change = await ls.engine.command(request, ls.engine.docstring_at, Change(None, "cancelled"))
-    return await apply(ls, document, change, "Insert generated docstring")
+    return await _at_cursor(ls, args, ls.engine.docstring_at, "Insert generated docstring")
 
 
 def _root(ls: InklingServer, path: Path) -> Path:
@@ -114,7 +119,7 @@ async def generate_test(ls: InklingServer, *args: Any) -> dict[str, Any]:
     existing = open_test.source if open_test is not None else _read(plan.test_path)
     request = Request(document.source[:offset], document.source[offset:], f"{test_uri}#command")
 
-    def work(_: Request, cancelled: Any) -> scaffold.Scaffold:
+    def work(_: Request, cancelled: Cancelled) -> scaffold.Scaffold:
         return ls.engine.scaffold(plan, existing, request.document, cancelled)
 
     built = await ls.engine.command(request, work, None)
