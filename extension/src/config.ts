@@ -27,7 +27,7 @@ export const SERVER_SETTINGS = {
   minConfidence: { kind: "number", default: 0.0, minimum: 0.0, maximum: 1.0 },
   beamWidth: { kind: "integer", default: 3, minimum: 1, maximum: 8 },
   fillInTheMiddle: { kind: "boolean", default: false },
-  cacheWeight: { kind: "number", default: 0.0, minimum: 0.0, maximum: 0.9 },
+  cacheWeight: { kind: "number", default: 0.2, minimum: 0.0, maximum: 0.9 },
   contextChars: { kind: "integer", default: 6000, minimum: 200, maximum: 100000 },
   suffixChars: { kind: "integer", default: 1500, minimum: 0, maximum: 20000 },
   minChars: { kind: "integer", default: 2, minimum: 1, maximum: 80 },
