@@ -26,7 +26,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -41,6 +41,7 @@ from inkling.eval.line_completion import LineScores, Predictor, score
 from inkling.eval.ngram import NGramModel, encode_documents
 from inkling.lm.checkpoint import CONFIG_FILE, WEIGHTS_FILE
 from inkling.lm.runtime import single_thread
+from inkling.settings import Settings, parse_settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"
@@ -71,6 +72,7 @@ class Options:
     seed: int = 0
     keystroke_files: int = 4
     keystroke_chars: int = 3000
+    settings: dict[str, Settings] = field(default_factory=dict)  # a model's server settings, by its name
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,7 @@ def measure(options: Options) -> dict[str, Any]:
     first_tokenizer = None
     first_corpus: str | None = None
     for name, model_dir in options.models:
-        engine = Engine(model_dir)
+        engine = Engine(model_dir, options.settings.get(name))
         checkpoint = engine.runtime.checkpoint
         record = model_record(model_dir, checkpoint.num_parameters())
         hashes = model_train_hashes(model_dir, record["corpus"])
@@ -535,12 +537,47 @@ def parse_model(spec: str) -> tuple[str, Path]:
     return name, Path(folder)
 
 
+def parse_setting(spec: str) -> tuple[str, str, Any]:
+    """NAME:SETTING=VALUE (VALUE as JSON): a server setting for the model named NAME."""
+    name, sep, rest = spec.partition(":")
+    key, equals, raw = rest.partition("=")
+    if not sep or not equals or not name or not key:
+        raise argparse.ArgumentTypeError(f"expected NAME:SETTING=VALUE, got {spec!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name, key, value
+
+
+def model_settings(specs: list[tuple[str, str, Any]]) -> dict[str, Settings]:
+    """Each named model's settings; a setting the server would not accept is an error, not a warning."""
+    raw: dict[str, dict[str, Any]] = {}
+    for name, key, value in specs:
+        raw.setdefault(name, {})[key] = value
+    out = {}
+    for name, values in raw.items():
+        settings, warnings = parse_settings(values)
+        if warnings:
+            raise InklingError(f"--set for {name}: {'; '.join(warnings)}")
+        out[name] = settings
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--models", nargs="+", type=parse_model, default=[("shipped", DEFAULT_MODEL)], metavar="NAME=DIR"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        type=parse_setting,
+        default=[],
+        metavar="NAME:SETTING=VALUE",
+        help="a server setting for one model (repeatable), e.g. new-nocache:cacheWeight=0",
     )
     parser.add_argument("--heldout", nargs="+", type=Path, default=[DEFAULT_HELDOUT], help="folders or files")
     parser.add_argument(
@@ -567,6 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         keystroke_files=args.keystroke_files,
         keystroke_chars=args.keystroke_chars,
+        settings=model_settings(args.set),
     )
     try:
         result = measure(options)
