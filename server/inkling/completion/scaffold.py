@@ -41,9 +41,7 @@ class Plan:
     params: tuple[Param, ...]
     init_params: tuple[Param, ...]  # the class's constructor, for a method or a property
     returns_none: bool
-    returns: (
-        str | None
-    )  # the class the result is an instance of, when the signature says: `int`, the owner...
+    returns: str | None  # the result's class when the signature says (`-> int`; the class, for __init__)
     style: Style  # the source file's, for a test file that does not exist yet
 
 
