@@ -25,4 +25,4 @@ for path in sorted((root / "jedi").rglob("*.py")):
 PY
 inkling finetune "$WORK/project" --model "$MODEL" --out "$WORK/model" --minutes "$MINUTES"
 inkling eval --model "$MODEL" --files "$WORK/eval" --cuts 500 --no-baseline --json "$WORK/before.json"
-inkling eval --model "$WORK/model" --files "$WORK/eval" --cuts 500 --no-baseline --json "$WORK/after.json"
+inkling eval --model "$WORK/model/model" --files "$WORK/eval" --cuts 500 --no-baseline --json "$WORK/after.json"

@@ -108,9 +108,9 @@ def beam_search(
             if mode == "block" and not beam.out[len(stem) :].strip():
                 banned = banned | vocab.docstring_mask  # docstrings are a command's job, not a block's
             if exact and len(beam.out) == len(stem) and not beam.pending:
-                banned = banned | vocab.indent_mask
-                if mode == "code":  # after a comment, code: not another comment or a docstring
-                    banned = banned | vocab.comment_mask | vocab.docstring_mask
+                banned = banned | vocab.indent_mask | vocab.newline_mask | vocab.docstring_mask  # code first
+                if mode == "code":  # after a comment, code: not another comment
+                    banned = banned | vocab.comment_mask
             row = logp[b] if cache is None else cache.mix(logp[b], [*(context or [])[-ORDER:], *beam.tokens])
             top = _top(np.where(banned, -np.inf, row), width)
             candidates += [(beam.logprob + v, b, t) for v, t in top if v > -np.inf]

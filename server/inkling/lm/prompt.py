@@ -64,16 +64,19 @@ class Vocab:
         # starts at the indentation it was given, and with code.
         self.indent_mask = np.array([b[:1] in (b" ", b"\t") for b in self.bytes], dtype=bool)
         self.comment_mask = np.array([b.lstrip().startswith(b"#") for b in self.bytes], dtype=bool)
+        self.newline_mask = np.array([b[:1] in (b"\n", b"\r") for b in self.bytes], dtype=bool)
+        self.newline_mask[self.eot] = True  # nor may it end before it starts
 
     def exactly(self, pending: bytes) -> np.ndarray:
-        """Compatible tokens that add no whitespace right after `pending`: when `pending` is an indentation
-        the code must start at, a token may not indent it further."""
+        """Compatible tokens that start code right after `pending`, if anything: when `pending` is the
+        indentation generated code must start at, a token may not indent it further, leave the line blank,
+        or open a comment or a docstring there."""
         key = b"=" + pending
         mask = self._masks.get(key)
         if mask is None:
             mask = self.compatible(pending).copy()
             n = len(pending)
-            mask[[i for i in np.flatnonzero(mask) if self.bytes[i][n : n + 1] in (b" ", b"\t")]] = False
+            mask[[i for i in np.flatnonzero(mask) if not _starts_code(self.bytes[i][n:])]] = False
             self._masks[key] = mask
         return mask
 
@@ -95,6 +98,15 @@ class Vocab:
             self._masks.clear()
         self._masks[pending] = mask
         return mask
+
+
+def _starts_code(rest: bytes) -> bool:
+    """Whether `rest` (what a token adds after an indentation) is nothing or the start of code."""
+    if not rest:
+        return True
+    return rest[:1] not in (b" ", b"\t", b"\n", b"\r", b"#") and not rest.lstrip(b"rbuRBU").startswith(
+        (b'"""', b"'''")
+    )
 
 
 @dataclass(frozen=True)
