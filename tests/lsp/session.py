@@ -126,6 +126,24 @@ class Client(LanguageClient):
         return text
 
 
+def apply_edit(text: str, edit: types.TextEdit) -> str:
+    """`text` with an LSP text edit applied (ASCII text: characters and UTF-16 units agree)."""
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: edit.range.start.line]) + edit.range.start.character
+    end = sum(len(line) + 1 for line in lines[: edit.range.end.line]) + edit.range.end.character
+    return text[:start] + edit.new_text + text[end:]
+
+
+def only_edit(client: Client) -> tuple[types.TextEdit, int | None]:
+    """The one text edit of the one workspace/applyEdit the client got, and the document version it is for."""
+    (params,) = client.edits
+    (change,) = params.edit.document_changes or []
+    assert isinstance(change, types.TextDocumentEdit)
+    (edit,) = change.edits
+    assert isinstance(edit, types.TextEdit)
+    return edit, change.text_document.version
+
+
 @asynccontextmanager
 async def serve(
     options: dict[str, Any] | None = None, model: Path = MODEL, folder: Path | None = None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from tests.lsp.session import Client, run, serve
+from tests.lsp.session import Client, apply_edit, only_edit, run, serve
 
 URI = "file:///tmp/generate.py"
 SOURCE = """import os
@@ -29,22 +29,6 @@ def total(paths):
         result += size(path)
     return result
 """
-
-
-def _apply(text: str, edit: types.TextEdit) -> str:
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: edit.range.start.line]) + edit.range.start.character
-    end = sum(len(line) + 1 for line in lines[: edit.range.end.line]) + edit.range.end.character
-    return text[:start] + edit.new_text + text[end:]
-
-
-def _only_edit(client: Client) -> tuple[types.TextEdit, int | None]:
-    (params,) = client.edits
-    (change,) = params.edit.document_changes or []
-    assert isinstance(change, types.TextDocumentEdit)
-    (edit,) = change.edits
-    assert isinstance(edit, types.TextEdit)
-    return edit, change.text_document.version
 
 
 async def _titles(client: Client, uri: str, line: int) -> list[str]:
@@ -85,10 +69,10 @@ def test_code_from_a_comment_goes_below_it() -> None:
             client.open(URI, SOURCE)
             answer = await _execute(client, "inkling.generateCode", 3)
             assert answer["applied"] is True, answer
-            edit, version = _only_edit(client)
+            edit, version = only_edit(client)
             assert version == 1
             assert edit.range.start == edit.range.end == types.Position(4, 0)  # right below the comment
-            after = _apply(SOURCE, edit)
+            after = apply_edit(SOURCE, edit)
             ast.parse(after)
             assert after.startswith(SOURCE[: SOURCE.index("\n\n\ndef size")])
             assert after.endswith(SOURCE[SOURCE.index("\n\ndef size") :])
@@ -103,8 +87,8 @@ def test_a_stub_body_is_replaced_by_a_generated_one() -> None:
             client.open(URI, SOURCE)
             answer = await _execute(client, "inkling.generateCode", 6)
             assert answer["applied"] is True, answer
-            edit, _ = _only_edit(client)
-            after = _apply(SOURCE, edit)
+            edit, _ = only_edit(client)
+            after = apply_edit(SOURCE, edit)
             function = next(
                 n for n in ast.parse(after).body if isinstance(n, ast.FunctionDef) and n.name == "size"
             )
@@ -130,8 +114,8 @@ def test_a_generated_docstring_is_inserted_in_the_files_quotes() -> None:
             client.open(URI, source)
             answer = await _execute(client, "inkling.insertDocstring", 0)
             assert answer["applied"] is True, answer
-            edit, _ = _only_edit(client)
-            after = _apply(source, edit)
+            edit, _ = only_edit(client)
+            after = apply_edit(source, edit)
             function = ast.parse(after).body[0]
             assert isinstance(function, ast.FunctionDef)
             docstring = ast.get_docstring(function)

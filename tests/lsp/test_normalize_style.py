@@ -8,26 +8,10 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from tests.lsp.session import Client, run, serve
+from tests.lsp.session import Client, apply_edit, only_edit, run, serve
 
 URI = "file:///tmp/normalize.py"
 SOURCE = "import os\ndef size( path ):\n    total=os.path.getsize( path )\n    return {'size' :total}\n"
-
-
-def _apply(text: str, edit: types.TextEdit) -> str:
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: edit.range.start.line]) + edit.range.start.character
-    end = sum(len(line) + 1 for line in lines[: edit.range.end.line]) + edit.range.end.character
-    return text[:start] + edit.new_text + text[end:]
-
-
-def _edit(client: Client) -> tuple[types.TextEdit, int | None]:
-    (params,) = client.edits
-    (change,) = params.edit.document_changes or []
-    assert isinstance(change, types.TextDocumentEdit)
-    (edit,) = change.edits
-    assert isinstance(edit, types.TextEdit)
-    return edit, change.text_document.version
 
 
 async def _actions(client: Client, selection: types.Range, only: list[str] | None = None) -> list[Any]:
@@ -49,9 +33,9 @@ def test_the_whole_file_in_its_own_style() -> None:
                 types.ExecuteCommandParams(command.command, command.arguments)
             )
             assert answer["status"] == "changed" and answer["applied"] is True
-            edit, version = _edit(client)
+            edit, version = only_edit(client)
             assert version == 1
-            assert _apply(SOURCE, edit) == (
+            assert apply_edit(SOURCE, edit) == (
                 "import os\n\n\ndef size(path):\n    total = os.path.getsize(path)\n    return {'size': total}\n"
             )
 
@@ -69,8 +53,8 @@ def test_a_selection_changes_nothing_outside_it() -> None:
             await client.workspace_execute_command_async(
                 types.ExecuteCommandParams(command.command, command.arguments)
             )
-            edit, _ = _edit(client)
-            assert _apply(SOURCE, edit) == SOURCE.replace(
+            edit, _ = only_edit(client)
+            assert apply_edit(SOURCE, edit) == SOURCE.replace(
                 "total=os.path.getsize( path )", "total = os.path.getsize(path)"
             )
             assert edit.range.start.line == 2 and edit.range.end.line == 2
