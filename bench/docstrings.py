@@ -27,6 +27,7 @@ from typing import Any
 
 import sacrebleu
 
+from harness import percentile
 from inkling.cli import DEFAULT_MODEL
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request
@@ -74,17 +75,6 @@ def generate(engine: Engine, pair: Pair) -> tuple[str, float]:
     summary = engine.summarize(request)
     ms = 1000.0 * (time.perf_counter() - start)
     return (first_sentence(summary.text) if summary is not None else ""), ms
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Linear-interpolated percentile, q in [0, 100]; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100.0
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 SACREBLEU = sacrebleu.BLEU()  # the defaults: 13a tokens, cased, exponential smoothing
@@ -155,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     references = [row["reference"] for row in rows]
     methods = {m: scores(references, [row[m] for row in rows]) for m in METHODS}
     latency = {
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
+        "p50_ms": percentile(latencies, 50) if latencies else None,
+        "p95_ms": percentile(latencies, 95) if latencies else None,
         "max_ms": max(latencies),
     }
     result: dict[str, Any] = {

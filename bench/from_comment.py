@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from comment_tasks import TASKS, Task
+from harness import percentile
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"
@@ -211,17 +212,6 @@ def program_for(source: str, line: int, candidate: str) -> str:
     """The program to test: the candidate inserted after `line` of `source`."""
     lines = source.splitlines(keepends=True)
     return "".join(lines[: line + 1]) + candidate + "".join(lines[line + 1 :])
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile, q in [0, 100]; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100.0
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 # ------------------------------------------------------------------------------------------- the run

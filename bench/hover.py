@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness import percentile
 from inkling.cli import DEFAULT_MODEL
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request
@@ -35,11 +36,6 @@ def functions(files: list[Path], low: int, high: int) -> list[tuple[str, int, st
                     offset = source.index(node.name, starts[node.lineno - 1] + node.col_offset)
                     found.append((source, offset, f"{path.name}:{node.lineno} {node.name}"))
     return found
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         "functions": len(targets),
         "lines": [low, high],
         "first_p50_ms": statistics.median(first),
-        "first_p95_ms": percentile(first, 0.95),
+        "first_p95_ms": percentile(first, 95),
         "cached_p50_ms": statistics.median(again),
         "no_summary": empty,
     }

@@ -205,14 +205,9 @@ class Engine:
         request = Request(target.prefix, target.suffix, document)
         unsafe = self.settings.unsafe_suggestions
         context = Context(target.prefix, target.suffix, "block", self._style(request), unsafe)
-        indent = target.lead.lstrip("\n")
         texts: list[str] = []
-        for hypothesis in found:
-            text = hypothesis.text
-            if text.startswith("\n"):  # the model left a blank line first: its code starts below
-                text = text.lstrip("\n")
-                text = text[len(indent) :] if text.startswith(indent) else text
-            suggestion = run(text, context, self.settings.min_chars)
+        for hypothesis in found:  # decoding starts them with code, at the target's indentation
+            suggestion = run(hypothesis.text, context, self.settings.min_chars)
             if suggestion is not None and suggestion.text not in texts and target.complete(suggestion.text):
                 texts.append(suggestion.text)
         return texts

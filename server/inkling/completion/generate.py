@@ -11,8 +11,8 @@ from typing import Literal
 
 from inkling.completion.postprocess.context import Context
 
-_COMMENT = re.compile(r"[ \t]*#")
-_DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(")
+COMMENT = re.compile(r"[ \t]*#")  # a comment line
+DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(")  # the first line of a function
 _STUB = re.compile(r"[ \t]*(?:\.\.\.|pass)[ \t]*(?:#.*)?\r?\n?")  # a placeholder body line
 _INLINE_STUB = re.compile(r":[ \t]*(?:\.\.\.|pass)[ \t]*(?:#.*)?$")  # `def f(x): ...`
 _DOCSTRING = re.compile(r"[ \t]*[rRuU]?(\"\"\"|''')(?:.|\n)*?\1[ \t]*\r?\n", re.DOTALL)
@@ -55,11 +55,11 @@ def find_target(source: str, line: int) -> Target | None:
     lines = source.splitlines(keepends=True)
     if not 0 <= line < len(lines):
         return None
-    if _COMMENT.match(lines[line]):
-        while line + 1 < len(lines) and _COMMENT.match(lines[line + 1]):
+    if COMMENT.match(lines[line]):
+        while line + 1 < len(lines) and COMMENT.match(lines[line + 1]):
             line += 1
         return _after_comment(source, lines, line)
-    if _DEF.match(lines[line]):
+    if DEF.match(lines[line]):
         return _body(source, lines, line)
     return None
 

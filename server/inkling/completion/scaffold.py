@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inkling.completion.examples import PATH_IMPORT, example
+from inkling.completion.summary import parse_with_line_starts
 from inkling.style.detect import Style, detect
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -58,13 +59,10 @@ class Scaffold:
 def plan(source: str, offset: int, path: Path, root: Path) -> Plan | None:
     """The function or method whose `def` line (its signature) holds `offset`; None when the source does not
     parse, there is none, or it cannot be imported (nested in a function or a nested class, odd file name)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    parsed = parse_with_line_starts(source)
+    if parsed is None:
         return None
-    starts = [0]
-    for line in source.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    tree, starts = parsed
     for node, chain in _functions(tree, ()):
         end = starts[max(node.lineno, node.body[0].lineno - 1)]  # the start of the line after the signature
         if not (starts[node.lineno - 1] <= offset < end or offset == end == len(source)):

@@ -24,9 +24,9 @@ class Target:
     key: str  # a hash of the prompt: the cache key of its summary
 
 
-def find_function(source: str, offset: int, whole_line: bool = False) -> Target | None:
-    """The function (or method) whose name contains `offset` (with `whole_line`: whose `def` line does);
-    None elsewhere or when the source does not parse."""
+def parse_with_line_starts(source: str) -> tuple[ast.Module, list[int]] | None:
+    """The module's syntax tree and the offset where each line starts (one more, the end); None when the
+    source does not parse."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -34,6 +34,16 @@ def find_function(source: str, offset: int, whole_line: bool = False) -> Target 
     starts = [0]
     for line in source.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
+    return tree, starts
+
+
+def find_function(source: str, offset: int, whole_line: bool = False) -> Target | None:
+    """The function (or method) whose name contains `offset` (with `whole_line`: whose `def` line does);
+    None elsewhere or when the source does not parse."""
+    parsed = parse_with_line_starts(source)
+    if parsed is None:
+        return None
+    tree, starts = parsed
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue

@@ -4,7 +4,6 @@ a generated docstring, a unit-test scaffold."""
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from pygls.workspace import TextDocument
 
 from inkling.completion import scaffold
 from inkling.completion.engine import Cancelled, Change
-from inkling.completion.generate import find_target
+from inkling.completion.generate import COMMENT, DEF, find_target
 from inkling.completion.types import Request
 from inkling.lsp.convert import workspace_edit
 from inkling.style.edit import Edit, minimal_edit
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
 GENERATE_CODE = "inkling.generateCode"
 INSERT_DOCSTRING = "inkling.insertDocstring"
 GENERATE_TEST = "inkling.generateTest"
-_DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+\w+")
-_COMMENT = re.compile(r"[ \t]*#")
 
 
 def parse_position(ls: InklingServer, args: tuple[Any, ...]) -> tuple[TextDocument, int]:
@@ -58,9 +55,9 @@ def actions(document: TextDocument, line: int) -> list[types.CodeAction]:
         )
 
     found: list[types.CodeAction] = []
-    if _COMMENT.match(text):
+    if COMMENT.match(text):
         found.append(action("Generate code from comment", GENERATE_CODE))
-    elif _DEF.match(text):
+    elif DEF.match(text):
         if find_target(document.source, line) is not None:
             found.append(action("Complete function body", GENERATE_CODE))
         found.append(action("Insert generated docstring", INSERT_DOCSTRING))
