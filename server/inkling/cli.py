@@ -60,6 +60,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     }
     config = TrainConfig(
         preset=args.preset,
+        shape=dict(_pair(item) for item in args.shape),
         steps=args.steps,
         minutes=args.minutes,
         seed=args.seed,
@@ -129,18 +130,20 @@ def _cmd_complete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pair(pair: str) -> tuple[str, object]:
+    """NAME=VALUE with a JSON value where it parses as one (beamWidth=2, dropout=0.0), else the string."""
+    name, sep, value = pair.partition("=")
+    if not sep:
+        raise InklingError(f"expected NAME=VALUE, got {pair!r}")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
 def _settings(pairs: list[str]) -> Settings:
-    """--set name=value pairs (JSON values, e.g. beamWidth=2) as Settings; a bad one is an error here."""
-    raw: dict[str, object] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise InklingError(f"--set wants NAME=VALUE, got {pair!r}")
-        try:
-            raw[name] = json.loads(value)
-        except json.JSONDecodeError:
-            raw[name] = value
-    settings, warnings = parse_settings(raw)
+    """--set name=value pairs as Settings; a bad one is an error here."""
+    settings, warnings = parse_settings(dict(_pair(pair) for pair in pairs))
     if warnings:
         raise InklingError("; ".join(warnings))
     return settings
@@ -234,6 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tokenizer", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--preset", default="tiny")
+    p.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a model setting of the preset: cell=gru, n_hidden=512, n_layers=3, dropout=0.0",
+    )
     p.add_argument("--steps", type=int)
     p.add_argument("--epochs", type=float)
     p.add_argument("--minutes", type=float)

@@ -8,7 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -43,6 +43,7 @@ LOG_FILE = "train_log.jsonl"
 @dataclass(frozen=True)
 class TrainConfig:
     preset: str = "tiny"
+    shape: dict[str, Any] = field(default_factory=dict)  # ModelConfig fields that override the preset's
     batch_size: int = 32
     seq_len: int = 64  # TBPTT window; the hidden state is carried across windows
     lr: float = 3e-3
@@ -65,6 +66,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.preset not in PRESETS:
             raise InklingError(f"unknown preset {self.preset!r}: choose from {', '.join(PRESETS)}")
+        unknown = set(self.shape) - {f.name for f in fields(ModelConfig)} | ({"vocab_size"} & set(self.shape))
+        if unknown:
+            raise InklingError(f"unknown model settings {sorted(unknown)}: the vocabulary comes from the tokenizer")
         if self.batch_size < 1 or self.seq_len < 2:
             raise InklingError("batch size must be >= 1 and sequence length >= 2")
         if self.steps is not None and self.steps < 1:
@@ -150,11 +154,12 @@ def _quiet(record: dict[str, Any]) -> None:
 
 
 def _start_model(config: TrainConfig, tokenizer: Tokenizer) -> RNNLanguageModel:
-    """A fresh model of the preset's shape, or the model config.init_from names (which must have been
+    """A fresh model of the preset's shape (with config.shape's overrides), or the model config.init_from names (which must have been
     trained with this tokenizer)."""
     if config.init_from is None:
         torch.manual_seed(config.seed)
-        return RNNLanguageModel(ModelConfig(vocab_size=tokenizer.get_vocab_size(), **PRESETS[config.preset]))
+        shape = PRESETS[config.preset] | config.shape
+        return RNNLanguageModel(ModelConfig(vocab_size=tokenizer.get_vocab_size(), **shape))
     start = load_checkpoint(Path(config.init_from))
     if start.meta.get("tokenizer_hash") != tokenizer_hash(tokenizer):
         raise InklingError(f"{config.init_from} was trained with another tokenizer than the one given")

@@ -122,6 +122,22 @@ def test_bad_options(corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path) -> N
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
+def test_shape_overrides_the_preset_and_is_recorded(
+    corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path
+) -> None:
+    args = ["train", "--corpus", str(corpus_dir), "--tokenizer", str(tokenizer_dir), "--out", str(tmp_path)]
+    result = _inkling(*args, "--steps", "2", "--shape", "cell=gru", "--shape", "n_hidden=40")
+    assert result.returncode == 0, result.stderr
+    model = load_checkpoint(tmp_path).config
+    assert (model.cell, model.n_hidden, model.n_embd) == ("gru", 40, 32)  # n_embd from the tiny preset
+    for bad, message in (
+        ("vocab_size=9", "vocabulary comes from the tokenizer"),
+        ("width=3", "unknown model"),
+    ):
+        result = _inkling(*args, "--steps", "2", "--shape", bad)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_two_process_ddp_matches_one_process(corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path) -> None:
     """Two gloo processes with half the batch each end with the weights of one process with the whole batch."""
     common = [
