@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +24,7 @@ from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
 from inkling.completion.types import Request, Suggestion
 from inkling.lm.checkpoint import load_checkpoint
-from inkling.lm.decode import DecodeConfig
+from inkling.lm.decode import DecodeConfig, Generation
 from inkling.lm.runtime import Runtime
 from inkling.settings import Settings
 from inkling.style.detect import Style, detect
@@ -99,21 +99,29 @@ class Engine:
 
     def suggest(self, request: Request, cancelled: Cancelled = _never) -> Suggestion | None:
         """The best suggestion that survives post-processing and the confidence threshold (synchronous)."""
+        for suggestion, generation in self.survivors(request, self.decode_config(), cancelled):
+            if generation.confidence < self.settings.min_confidence:
+                return None
+            return replace(suggestion, confidence=generation.confidence)
+        return None
+
+    def survivors(
+        self, request: Request, config: DecodeConfig, cancelled: Cancelled = _never
+    ) -> Iterator[tuple[Suggestion, Generation]]:
+        """The beam's hypotheses that survive post-processing, best first, each with its generation; post-
+        processing runs only as far as the caller reads."""
         mode = decide(request.prefix, request.suffix, self.settings.multiline)
         if mode == "none":
-            return None
+            return
         found = self.runtime.generate(
-            request.prefix, request.suffix, mode, self.decode_config(), request.document, cancelled
+            request.prefix, request.suffix, mode, config, request.document, cancelled
         )
         unsafe = self.settings.unsafe_suggestions
         context = Context(request.prefix, request.suffix, mode, self._style(request), unsafe)
-        for hypothesis in found or []:  # the beam's next hypothesis when post-processing drops one
-            suggestion = run(hypothesis.text, context, self.settings.min_chars)
+        for generation in found or []:
+            suggestion = run(generation.text, context, self.settings.min_chars)
             if suggestion is not None:
-                if hypothesis.confidence < self.settings.min_confidence:
-                    return None
-                return replace(suggestion, confidence=hypothesis.confidence)
-        return None
+                yield suggestion, generation
 
     def _style(self, request: Request) -> Style | None:
         """The document's style, detected again once its length has changed by STYLE_REREAD characters."""
@@ -194,9 +202,7 @@ class Engine:
 
         return build(plan, existing, complete_line)
 
-    def _code(
-        self, target: Target, candidates: int, document: str, cancelled: Cancelled
-    ) -> list[str] | None:
+    def _code(self, target: Target, candidates: int, document: str, cancelled: Cancelled) -> list[str] | None:
         """Distinct generations for `target` that survive post-processing, best first; None if cancelled."""
         config = replace(self.decode_config(), beam_width=candidates, max_lines=CODE_LINES)
         found = self.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)

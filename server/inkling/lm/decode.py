@@ -32,6 +32,9 @@ class DecodeConfig:
     suffix_chars: int = 1500  # text after the cursor shown to the model (fill-in-the-middle)
     fill_in_the_middle: bool = False
     cache_weight: float = 0.0  # the document's n-gram cache in the next-token mixture (lm/cache.py); 0: off
+    n_best: int = (
+        1  # line modes: finished hypotheses to collect (up to beam_width) before the search may stop
+    )
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,9 @@ def beam_search(
                 _finish(finished, Generation(_cut(text, mode, current_line), score, n), mode)
                 continue
             live.append((grown, b))
-        enough = len(finished) >= width if mode in ("body", "code") else bool(finished)  # commands want width
-        if not live or (
-            mode != "word" and enough and max(f.logprob for f in finished) >= live[0][0].logprob
-        ):
+        wanted = width if mode in ("body", "code") else min(config.n_best, width)  # commands want width
+        enough = len(finished) >= wanted
+        if not live or (mode != "word" and enough and max(f.logprob for f in finished) >= live[0][0].logprob):
             break  # a log-probability only falls as text grows: no live beam can beat the best finished one
         if mode == "word" and len(finished) >= width:
             break

@@ -68,7 +68,9 @@ class TrainConfig:
             raise InklingError(f"unknown preset {self.preset!r}: choose from {', '.join(PRESETS)}")
         unknown = set(self.shape) - {f.name for f in fields(ModelConfig)} | ({"vocab_size"} & set(self.shape))
         if unknown:
-            raise InklingError(f"unknown model settings {sorted(unknown)}: the vocabulary comes from the tokenizer")
+            raise InklingError(
+                f"unknown model settings {sorted(unknown)}: the vocabulary comes from the tokenizer"
+            )
         if self.batch_size < 1 or self.seq_len < 2:
             raise InklingError("batch size must be >= 1 and sequence length >= 2")
         if self.steps is not None and self.steps < 1:

@@ -166,3 +166,13 @@ def test_code_and_body_stop_rules(mode: str, text: str, kept: str) -> None:
     from inkling.lm.decode import _cut as cut
 
     assert cut(text, mode, "    " if mode == "body" else "") == kept
+
+
+def test_n_best_keeps_searching_until_that_many_lines_have_finished(memorized: Checkpoint) -> None:
+    """A reranker needs several finished candidates; without n_best the search stops at the first best one."""
+    runtime = Runtime(memorized)
+    prefix = _cut("import ")
+    one = runtime.generate(prefix, "", "line", DecodeConfig(beam_width=4)) or []
+    four = runtime.generate(prefix, "", "line", DecodeConfig(beam_width=4, n_best=4)) or []
+    assert len(four) >= 4 > len(one)
+    assert four[0] == one[0]  # the best hypothesis is the same: n_best only adds the runners-up
