@@ -173,6 +173,14 @@ def _cmd_finetune(args: argparse.Namespace) -> int:
     return 130 if result.interrupted else 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from inkling.lm.checkpoint import WEIGHTS_FILE, export_checkpoint
+
+    out = export_checkpoint(Path(args.model), Path(args.out), args.half)
+    print(f"{out} ({(out / WEIGHTS_FILE).stat().st_size / 1e6:.1f} MB of weights)")
+    return 0
+
+
 def _cmd_normalize(args: argparse.Namespace) -> int:
     from inkling.style.files import normalize_files
 
@@ -286,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--json", action="store_true", help="progress and the result as JSON lines on stdout")
     p.set_defaults(func=_cmd_finetune)
+
+    p = sub.add_parser("export", help="copy a trained model for shipping, optionally with float16 weights")
+    p.add_argument("--model", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--half", action="store_true", help="store the weights as float16 (half the size)")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("normalize", help="rewrite Python files into their own style (or another file's)")
     p.add_argument("files", nargs="+", help="files or folders")

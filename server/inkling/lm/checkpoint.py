@@ -3,8 +3,10 @@ pickle or torch (the server runs on numpy)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +31,9 @@ FORMAT_VERSION = 1
 class Checkpoint:
     config: ModelConfig
     tokenizer: Tokenizer
-    tensors: dict[str, np.ndarray]  # float32 arrays, named and shaped as config.weight_shapes says
+    tensors: dict[
+        str, np.ndarray
+    ]  # float32 arrays (stored as float32 or float16), shaped as weight_shapes says
     meta: dict[str, Any]  # everything in config.json besides the model settings (training record, metrics)
     path: Path
 
@@ -68,9 +72,10 @@ def save_checkpoint(
     tokenizer: Tokenizer,
     arrays: dict[str, np.ndarray],
     meta: dict[str, Any] | None = None,
+    half: bool = False,
 ) -> None:
     """Save weights (named as in weight_shapes), config and tokenizer; the config is also stored inside the
-    weights file.
+    weights file. With `half` the weights are stored as float16 (half the size; loaded back as float32).
 
     Each file is replaced atomically, weights first; a checkpoint interrupted between files is caught
     at load time because config.json and the weights' own copy of the config disagree.
@@ -82,7 +87,8 @@ def save_checkpoint(
         **(meta or {}),
     }
     header = json.dumps(record, sort_keys=True)
-    tensors = {name: np.ascontiguousarray(arrays[name]) for name in weight_shapes(config)}
+    dtype = np.float16 if half else np.float32
+    tensors = {name: np.ascontiguousarray(arrays[name], dtype=dtype) for name in weight_shapes(config)}
     atomic_write(out_dir / TOKENIZER_FILE, lambda tmp: tokenizer.save(str(tmp)))
     atomic_write(
         out_dir / WEIGHTS_FILE, lambda tmp: save_file(tensors, str(tmp), metadata={"inkling": header})
@@ -135,10 +141,30 @@ def load_checkpoint(model_dir: Path) -> Checkpoint:
             f"{model_dir}: weights do not fit the model config (missing {missing}, unexpected {unexpected})"
         )
     for name, shape in expected.items():
-        if tensors[name].shape != shape or tensors[name].dtype != np.float32:
+        if tensors[name].shape != shape or tensors[name].dtype not in (np.float32, np.float16):
             raise InklingError(
                 f"{model_dir}: weights do not fit the model config ({name} is {tensors[name].dtype}"
-                f"{list(tensors[name].shape)}, expected float32{list(shape)})"
+                f"{list(tensors[name].shape)}, expected float32 or float16 {list(shape)})"
             )
+        tensors[name] = tensors[name].astype(np.float32, copy=False)
     meta = {k: v for k, v in record.items() if k not in ("model", "format")}
     return Checkpoint(config=config, tokenizer=tokenizer, tensors=tensors, meta=meta, path=model_dir)
+
+
+def export_checkpoint(src: Path, dst: Path, half: bool) -> Path:
+    """A copy of the model in src (weights, config, tokenizer and its other records, not a resume state) in
+    dst, its weights stored as float16 when `half`: how the shipped model is written."""
+    checkpoint = load_checkpoint(src)
+    if dst.resolve() == src.resolve():
+        raise InklingError("export to another folder than the model's")
+    meta = {k: v for k, v in checkpoint.meta.items() if k not in ("tokenizer_hash",)}
+    save_checkpoint(dst, checkpoint.config, checkpoint.tokenizer, checkpoint.tensors, meta, half=half)
+    for extra in sorted(src.iterdir()):
+        if extra.is_file() and extra.name not in (
+            WEIGHTS_FILE,
+            CONFIG_FILE,
+            TOKENIZER_FILE,
+            "resume.safetensors",
+        ):  # resume.RESUME_FILE
+            atomic_write(dst / extra.name, functools.partial(shutil.copyfile, extra))
+    return dst

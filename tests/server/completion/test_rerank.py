@@ -21,10 +21,15 @@ def test_features_see_copied_and_invented_names_brackets_and_scores() -> None:
     assert real["names copied"] == 1.0 and real["new names"] == 0.0 and real["unbalanced"] == 0.0
     assert invented["names copied"] == 0.5 and invented["new names"] == 1.0 and invented["unbalanced"] == 1.0
     assert invented["ends open"] == 0.0 and _named(features(PREFIX, "f(", -1, 1, 0, -1))["ends open"] == 1.0
-    assert invented["mean logprob"] == -1.5 and invented["gap to best"] == 5.0 and invented["beam rank"] == 1.0
-    assert _named(features(PREFIX + "\n    return ", "total = os.path.getsize(path)", -1, 3, 0, -1))[
-        "repeats line"
-    ] == 0.0  # the line above is "return", not the assignment
+    assert (
+        invented["mean logprob"] == -1.5 and invented["gap to best"] == 5.0 and invented["beam rank"] == 1.0
+    )
+    assert (
+        _named(features(PREFIX + "\n    return ", "total = os.path.getsize(path)", -1, 3, 0, -1))[
+            "repeats line"
+        ]
+        == 0.0
+    )  # the line above is "return", not the assignment
     assert _named(features("x = 1\nx = 1\n", "x = 1", -1, 3, 0, -1))["repeats line"] == 1.0
 
 

@@ -6,12 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from tokenizers import Tokenizer
 
 from inkling.errors import InklingError
-from inkling.lm.checkpoint import load_checkpoint, save_checkpoint
+from inkling.lm.checkpoint import WEIGHTS_FILE, load_checkpoint, save_checkpoint
 from inkling.lm.config import ModelConfig
 from inkling.lm.model import RNNLanguageModel
 from inkling.lm.tokenizer import load_tokenizer, save_tokenizer, train_tokenizer
@@ -84,7 +85,7 @@ def test_weights_that_do_not_fit_the_config(tokenizer_dir: Path, tmp_path: Path)
         save_checkpoint(path, checkpoint.config, checkpoint.tokenizer, {})
     save_checkpoint(path, checkpoint.config, checkpoint.tokenizer, arrays)
     with pytest.raises(
-        InklingError, match=r"rnn\.weight_hh_l0 is float32\[32, 4\], expected float32\[32, 8\]"
+        InklingError, match=r"rnn\.weight_hh_l0 is float32\[32, 4\], expected float32 or float16 \[32, 8\]"
     ):
         load_checkpoint(path)
 
@@ -119,3 +120,21 @@ def test_not_a_model_folder(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path)
     with pytest.raises(InklingError):
         load_checkpoint(tmp_path)
+
+
+def test_export_half_halves_the_weights_and_predicts_the_same(tiny_model: Path, tmp_path: Path) -> None:
+    from inkling.lm.checkpoint import export_checkpoint
+    from inkling.lm.inference import InferenceModel
+
+    out = export_checkpoint(tiny_model, tmp_path / "half", half=True)
+    full, half = load_checkpoint(tiny_model), load_checkpoint(out)
+    assert (out / WEIGHTS_FILE).stat().st_size < 0.55 * (tiny_model / WEIGHTS_FILE).stat().st_size
+    assert half.tensors["embed.weight"].dtype == np.float32  # served in float32 whatever the storage
+    assert (out / "train_log.jsonl").read_text() == (tiny_model / "train_log.jsonl").read_text()
+    assert half.meta["training"] == full.meta["training"]
+    ids = full.tokenizer.encode("def size(path):\n    return os.path.").ids
+    logits = [m.forward(ids, m.init_state(1))[0] for m in (InferenceModel(full), InferenceModel(half))]
+    assert np.argmax(logits[0]) == np.argmax(logits[1])
+    np.testing.assert_allclose(logits[0], logits[1], atol=0.05)
+    with pytest.raises(InklingError, match="another folder"):
+        export_checkpoint(tiny_model, tiny_model, half=True)
