@@ -9,13 +9,15 @@ Each cut point gets the beam's hypotheses that survive post-processing (up to --
 until that many have finished), through the product's path (`Engine.survivors`). A candidate is real when its
 first line is the rest of the line. The table gives exact match and edit similarity of the model's first
 candidate, of the discriminator's choice, and of an oracle that picks a right candidate whenever the beam
-holds one (the ceiling of any reranker); plus the milliseconds per cut of collecting the candidates.
+holds one (the ceiling of any reranker); plus the milliseconds per cut of collecting the candidates. A second
+table calibrates confidence: what each minConfidence threshold would leave shown, and how often that is right.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import asdict, replace
@@ -47,7 +49,9 @@ def collect(engine: Engine, examples: list[Example], beam: int, label: str) -> l
     for i, example in enumerate(examples):
         start = time.perf_counter()
         found: list[tuple[str, Generation]] = []
-        for suggestion, generation in engine.survivors(Request(example.prefix, example.editor_suffix), config):
+        for suggestion, generation in engine.survivors(
+            Request(example.prefix, example.editor_suffix), config
+        ):
             line = first_line(suggestion.text)
             if line not in [seen for seen, _ in found]:  # block hypotheses may share a first line
                 found.append((line, generation))
@@ -95,6 +99,25 @@ def outcome(cases: list[Case], discriminator: Discriminator | None) -> dict[str,
     }
 
 
+def calibration(
+    cases: list[Case], thresholds: tuple[float, ...] = (0.0, 0.3, 0.5, 0.7, 0.85)
+) -> list[dict[str, float]]:
+    """What the minConfidence setting would do: for each threshold on the first candidate's confidence (the
+    geometric-mean token probability), the share of cut points still shown and the exact match among them."""
+    firsts = [(math.exp(c["rows"][0][0]), c["real"][0]) for c in cases if c["candidates"]]
+    rows = []
+    for t in thresholds:
+        shown = [real for confidence, real in firsts if confidence >= t]
+        rows.append(
+            {
+                "min_confidence": t,
+                "shown_pct": 100 * len(shown) / max(1, len(cases)),
+                "em_of_shown": 100 * sum(shown) / max(1, len(shown)),
+            }
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -132,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "valid (training, in-sample)": outcome(train_cases, discriminator),
         "held-out": outcome(test_cases, discriminator),
         "discriminator": asdict(discriminator),
+        "calibration (held-out)": calibration(test_cases),
     }
     print(
         f"beam {args.beam}; discriminator trained on {len(train_cases)} valid cuts ({sum(labels)} real of {len(labels)} candidates)"
@@ -145,6 +169,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<28} {r['em_model_order']:>8.2f} {r['em_reranked']:>9.2f} {r['em_oracle']:>9.2f} "
             f"{r['es_model_order']:>8.2f} {r['es_reranked']:>9.2f} {r['ms_per_cut']:>7.1f}"
         )
+    print(
+        "minConfidence on held-out: "
+        + "; ".join(
+            f"{r['min_confidence']:g}: {r['shown_pct']:.0f}% shown, EM {r['em_of_shown']:.1f}"
+            for r in report["calibration (held-out)"]
+        )
+    )
     print("standardized weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in report["features"].items()))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
