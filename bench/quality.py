@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/quality.py [--models NAME=DIR ...] [--heldout DIR ...] [--corpus DIR]
         [--cuts 500] [--seed 0] [--keystroke-files 4] [--keystroke-chars 3000]
-        [--json OUT] [--markdown OUT] [--plot OUT.svg]
+        [--json OUT] [--markdown OUT] [--plot OUT.svg] [--curves NAME=DIR ...]
 
 Protocol (EVALUATION.md). Cut points are sampled once (seeded) from the cross-project held-out files
 (default: click 8.1.7, fetched by scripts/train_default_model.sh) and, when --corpus is a corpus folder,
@@ -13,8 +13,8 @@ train split of the corpus that model's config.json records (as `inkling eval` do
 (`inkling.eval.keystrokes`) replays a seeded choice of held-out files, the first --keystroke-chars
 characters of each (whole lines). Held-out files whose content is in a model's training set are refused.
 
-The plot draws validation loss against training tokens from each model's train_log.jsonl, as a
-self-contained SVG.
+The plot draws validation loss against training tokens from each model's train_log.jsonl (and from the
+runs --curves names, which are not evaluated), as a self-contained SVG.
 """
 
 from __future__ import annotations
@@ -592,6 +592,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every number here")
     parser.add_argument("--markdown", type=Path, help="write the table here")
     parser.add_argument("--plot", type=Path, help="write the loss curves here (SVG)")
+    parser.add_argument(
+        "--curves",
+        nargs="+",
+        type=parse_model,
+        default=[],
+        metavar="NAME=DIR",
+        help="more runs for the plot only, not evaluated (e.g. the ablation's, measured in another run)",
+    )
     args = parser.parse_args(argv)
     names = [name for name, _ in args.models]
     if len(set(names)) != len(names) or BASELINE in names:
@@ -616,8 +624,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wall time: {result['wall_s']:.1f} s")
     if args.plot:
         args.plot.parent.mkdir(parents=True, exist_ok=True)
+        drawn: dict[Path, str] = {}  # one curve per folder: a model evaluated twice has one training run
+        for name, folder in [*args.models, *args.curves]:
+            drawn.setdefault(folder.resolve(), name)
         args.plot.write_text(
-            svg_plot([(name, loss_curve(folder)) for name, folder in args.models]), encoding="utf-8"
+            svg_plot([(name, loss_curve(folder)) for folder, name in drawn.items()]), encoding="utf-8"
         )
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)

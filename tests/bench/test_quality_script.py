@@ -23,6 +23,7 @@ def test_quality_table_for_two_models_beside_the_baseline(
         STDLIB / HELDOUT_PACKAGE, code / HELDOUT_PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
     )
     out, table, plot = tmp_path / "quality.json", tmp_path / "quality.md", tmp_path / "quality.svg"
+    other_run = shutil.copytree(tiny_model, tmp_path / "other_run")  # plotted, not evaluated
     run = subprocess.run(
         [
             sys.executable,
@@ -30,7 +31,16 @@ def test_quality_table_for_two_models_beside_the_baseline(
             *("--models", f"a={tiny_model}", f"b={tiny_model}"),
             *("--heldout", str(code), "--corpus", str(corpus_dir)),
             *("--cuts", "12", "--keystroke-files", "1", "--keystroke-chars", "150"),
-            *("--json", str(out), "--markdown", str(table), "--plot", str(plot)),
+            *(
+                "--json",
+                str(out),
+                "--markdown",
+                str(table),
+                "--plot",
+                str(plot),
+                "--curves",
+                f"c={other_run}",
+            ),
         ],
         capture_output=True,
         text=True,
@@ -63,8 +73,9 @@ def test_quality_table_for_two_models_beside_the_baseline(
     assert "| a |" in run.stdout
     root = ET.parse(plot).getroot()
     assert root.tag == f"{SVG}svg"
-    assert len(root.findall(f"{SVG}polyline")) == 2
-    assert {"a", "b"} <= {text.text for text in root.iter(f"{SVG}text")}
+    assert len(root.findall(f"{SVG}polyline")) == 2  # a and c; b is a's training run again
+    legend = {text.text for text in root.iter(f"{SVG}text")}
+    assert {"a", "c"} <= legend and "b" not in legend
 
 
 def test_quality_refuses_training_files(tmp_path: Path, tiny_model: Path, corpus_dir: Path) -> None:
