@@ -96,6 +96,7 @@ def beam_search(
     max_steps = config.max_tokens * (config.max_lines if mode in _MULTILINE else 1)
     beams = [_Beam([], b"", stem, 0.0)]
     finished: list[Generation] = []
+    looped: list[Generation] = []  # the answers of last resort: cut where they started repeating
     step_logits = logits.reshape(1, -1)
     for _ in range(max_steps):
         if cancelled():  # a newer keystroke makes this answer useless
@@ -135,9 +136,9 @@ def beam_search(
                 score,
             )
             loop = repetition_start(grown.tokens, 8 if mode not in _MULTILINE else 24)
-            if loop is not None:  # caught in a loop: keep one copy and stop
+            if loop is not None:  # caught in a loop: one copy is kept aside, and the search goes on
                 kept = b"".join(vocab.bytes[t] for t in grown.tokens[:loop])
-                _finish(finished, Generation(_cut(_text(kept, stem), mode, current_line), score, n), mode)
+                _finish(looped, Generation(_cut(_text(kept, stem), mode, current_line), score, n), mode)
                 continue
             text = _text(grown.out, stem)
             if not grown.pending and _should_stop(text, mode, current_line, config):
@@ -158,7 +159,7 @@ def beam_search(
         finished += [
             Generation(_cut(_text(b.out, stem), mode, current_line), b.logprob, len(b.tokens)) for b in beams
         ]
-    return sorted(finished, key=lambda g: g.logprob, reverse=True)
+    return sorted(finished or looped, key=lambda g: g.logprob, reverse=True)
 
 
 def _finish(finished: list[Generation], generation: Generation, mode: DecodeMode) -> None:
