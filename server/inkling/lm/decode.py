@@ -97,8 +97,9 @@ def beam_search(
     beams = [_Beam([], b"", stem, 0.0)]
     finished: list[Generation] = []
     looped: list[Generation] = []  # the answers of last resort: cut where they started repeating
+    first_loop = max_steps  # the step a hypothesis first fell into a loop
     step_logits = logits.reshape(1, -1)
-    for _ in range(max_steps):
+    for step in range(max_steps):
         if cancelled():  # a newer keystroke makes this answer useless
             return None
         logp = _log_softmax(step_logits)  # (B, V)
@@ -136,7 +137,8 @@ def beam_search(
                 score,
             )
             loop = repetition_start(grown.tokens, 8 if mode not in _MULTILINE else 24)
-            if loop is not None:  # caught in a loop: one copy is kept aside, and the search goes on
+            if loop is not None:  # caught in a loop: one copy is kept aside, and the search goes on a while
+                first_loop = min(first_loop, step)
                 kept = b"".join(vocab.bytes[t] for t in grown.tokens[:loop])
                 _finish(looped, Generation(_cut(_text(kept, stem), mode, current_line), score, n), mode)
                 continue
@@ -151,6 +153,8 @@ def beam_search(
             break  # a log-probability only falls as text grows: no live beam can beat the best finished one
         if mode == "word" and len(finished) >= width:
             break
+        if not finished and step - first_loop >= config.max_tokens // 2:
+            break  # the other hypotheses had half a line's worth of tokens to finish: answer the loop's copy
         rows = [b for _, b in live]
         hidden = tuple(h[:, rows] for h in hidden)
         beams = [beam for beam, _ in live]
