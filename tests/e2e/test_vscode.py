@@ -251,15 +251,11 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     messy = (project / "messy.py").read_text()
     assert 'NAME = "world"' in messy and messy != MESSY_PY
     # Hovering over `data_dir` showed the generated summary; the palette put a docstring into shapes.py.
-    assert "Inkling, generated:" in seen["hover"] and len(seen["hover"]) > len("Inkling, generated:") + 3, (
-        seen
-    )
+    assert "Inkling, generated:" in seen["hover"] and len(seen["hover"]) > len("Inkling, generated:") + 3, seen
     shapes = (project / "shapes.py").read_text()
     function = ast.parse(shapes).body[0]
     assert isinstance(function, ast.FunctionDef) and ast.get_docstring(function), shapes
-    assert shapes.splitlines()[0] == SHAPES_PY.splitlines()[0] and shapes.endswith(
-        SHAPES_PY.splitlines()[1] + "\n"
-    )
+    assert shapes.splitlines()[0] == SHAPES_PY.splitlines()[0] and shapes.endswith(SHAPES_PY.splitlines()[1] + "\n")
     assert seen["status"] == "Inkling: ready", seen
     assert (ARTIFACTS / "vscode_ghost_text.png").stat().st_size > 10_000
 

@@ -64,9 +64,7 @@ def test_corpus_report_counts(pipeline: Path) -> None:
 def test_corpus_can_leave_out_folders_by_name(source_tree: Path, tmp_path: Path) -> None:
     result = inkling("corpus", source_tree, "--out", tmp_path / "corpus", "--exclude-dir", "email")
     assert result.returncode == 0, result.stderr
-    paths = [
-        d.path for split in ("train", "valid", "test") for d in iter_documents(tmp_path / "corpus", split)
-    ]
+    paths = [d.path for split in ("train", "valid", "test") for d in iter_documents(tmp_path / "corpus", split)]
     assert paths and not any("/email/" in p for p in paths)
     assert any("/json/" in p for p in paths)
 

@@ -202,7 +202,9 @@ class Engine:
 
         return build(plan, existing, complete_line)
 
-    def _code(self, target: Target, candidates: int, document: str, cancelled: Cancelled) -> list[str] | None:
+    def _code(
+        self, target: Target, candidates: int, document: str, cancelled: Cancelled
+    ) -> list[str] | None:
         """Distinct generations for `target` that survive post-processing, best first; None if cancelled."""
         config = replace(self.decode_config(), beam_width=candidates, max_lines=CODE_LINES)
         found = self.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)

@@ -19,9 +19,7 @@ class Target:
     name_start: int  # offsets of its name in the source
     name_end: int
     line: int  # the line of its name, 1-based
-    prompt: (
-        str  # the function's source (decorators to last line), its docstring left out, then its body's indent
-    )
+    prompt: str  # the function's source (decorators to last line), its docstring left out, then its body's indent
     docstring: str | None  # the docstring it has
     key: str  # a hash of the prompt: the cache key of its summary
 

@@ -32,9 +32,7 @@ class DecodeConfig:
     suffix_chars: int = 1500  # text after the cursor shown to the model (fill-in-the-middle)
     fill_in_the_middle: bool = False
     cache_weight: float = 0.0  # the document's n-gram cache in the next-token mixture (lm/cache.py); 0: off
-    n_best: int = (
-        1  # line modes: finished hypotheses to collect (up to beam_width) before the search may stop
-    )
+    n_best: int = 1  # line modes: finished hypotheses (up to beam_width) before the search may stop
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,8 @@ def _quiet(record: dict[str, Any]) -> None:
 
 
 def _start_model(config: TrainConfig, tokenizer: Tokenizer) -> RNNLanguageModel:
-    """A fresh model of the preset's shape (with config.shape's overrides), or the model config.init_from names (which must have been
-    trained with this tokenizer)."""
+    """A fresh model of the preset's shape (with config.shape's overrides), or the model config.init_from
+    names (which must have been trained with this tokenizer)."""
     if config.init_from is None:
         torch.manual_seed(config.seed)
         shape = PRESETS[config.preset] | config.shape

@@ -40,10 +40,7 @@ def test_a_comment_at_the_end_of_a_file_without_a_line_break() -> None:
         ("def f(x):", "def f(x):\n    return x\n"),
         ('def f(x):\n    """Double."""\n    ...\n', 'def f(x):\n    """Double."""\n    return x\n'),
         ("def f(\n    x,\n) -> int:\n    ...\n", "def f(\n    x,\n) -> int:\n    return x\n"),
-        (
-            "class A:\n    def f(self):\n        ...\n    x = 1\n",
-            "class A:\n    def f(self):\n        return x\n    x = 1\n",
-        ),
+        ("class A:\n    def f(self):\n        ...\n    x = 1\n", "class A:\n    def f(self):\n        return x\n    x = 1\n"),
         ("\tdef f(x):\n\t\t...\n", "\tdef f(x):\n\t\treturn x\n"),
     ],
 )
