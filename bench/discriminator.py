@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from dataclasses import asdict, replace
@@ -40,7 +39,7 @@ DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"
 DEFAULT_CORPUS = REPO / "runs" / "default" / "corpus"
 DEFAULT_HELDOUT = REPO / "runs" / "heldout" / "click-8.1.7" / "click"
 
-Case = dict[str, Any]  # target, candidates (first lines), rows (features), real (labels), seconds
+Case = dict[str, Any]  # target, candidates (first lines), rows (features), real (labels), confidence, seconds
 
 
 def collect(engine: Engine, examples: list[Example], beam: int, label: str) -> list[Case]:
@@ -48,25 +47,23 @@ def collect(engine: Engine, examples: list[Example], beam: int, label: str) -> l
     cases = []
     for i, example in enumerate(examples):
         start = time.perf_counter()
-        found: list[tuple[str, Generation]] = []
-        for suggestion, generation in engine.survivors(
-            Request(example.prefix, example.editor_suffix), config
-        ):
-            line = first_line(suggestion.text)
-            if line not in [seen for seen, _ in found]:  # block hypotheses may share a first line
-                found.append((line, generation))
+        found: dict[str, Generation] = {}  # by first line: block hypotheses may share one; the best is kept
+        request = Request(example.prefix, example.editor_suffix)
+        for suggestion, generation in engine.survivors(request, config):
+            found.setdefault(first_line(suggestion.text), generation)
         seconds = time.perf_counter() - start
-        best = found[0][1].logprob if found else 0.0
-        lines = [line for line, _ in found]
+        generations = list(found.values())
+        best = generations[0].logprob if generations else 0.0
         cases.append(
             {
                 "target": example.target,
-                "candidates": lines,
+                "candidates": list(found),
                 "rows": [
                     features(example.prefix, line, g.logprob, g.tokens, rank, best)
-                    for rank, (line, g) in enumerate(found)
+                    for rank, (line, g) in enumerate(found.items())
                 ],
-                "real": [exact_match(line, example.target) for line in lines],
+                "real": [exact_match(line, example.target) for line in found],
+                "confidence": generations[0].confidence if generations else 0.0,
                 "seconds": seconds,
             }
         )
@@ -104,7 +101,7 @@ def calibration(
 ) -> list[dict[str, float]]:
     """What the minConfidence setting would do: for each threshold on the first candidate's confidence (the
     geometric-mean token probability), the share of cut points still shown and the exact match among them."""
-    firsts = [(math.exp(c["rows"][0][0]), c["real"][0]) for c in cases if c["candidates"]]
+    firsts = [(c["confidence"], c["real"][0]) for c in cases if c["candidates"]]
     rows = []
     for t in thresholds:
         shown = [real for confidence, real in firsts if confidence >= t]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import torch
 
-from inkling.data.corpus import TRAIN_HASHES_FILE
 from inkling.eval.leakage import collect_eval_files, refuse_training_files
+from inkling.eval.run import model_train_hashes
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.dynamic import dynamic_bits_per_byte
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     checkpoint = load_checkpoint(args.model)
     files = collect_eval_files(args.heldout)
-    refuse_training_files(files, set((args.model / TRAIN_HASHES_FILE).read_text(encoding="utf-8").split()))
+    refuse_training_files(files, model_train_hashes(args.model, None))
     texts = [text for _, text in files]
     frozen = dynamic_bits_per_byte(checkpoint, texts, lr=0.0)
     rows = [frozen] + [

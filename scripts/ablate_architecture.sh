@@ -14,15 +14,14 @@ declare -A ARGS=(
   [gru-nodrop]="--shape cell=gru --shape dropout=0.0"
   [gru-nofim]="--shape cell=gru --fim-rate 0.0"
   [gru-wide]="--shape cell=gru --shape n_hidden=512"
-  [gru-vocab16k]="--shape cell=gru VOCAB=16384"
+  [gru-vocab16k]="--shape cell=gru"
 )
+declare -A VOCAB=([gru-vocab16k]=16384)  # runs with their own tokenizer of this size
 train() {  # NAME
-  local name=$1 extra=${ARGS[$1]} tok=runs/default/tokenizer
-  if [[ $extra == *VOCAB=* ]]; then
-    local size=${extra##*VOCAB=}
+  local name=$1 extra=${ARGS[$1]} tok=runs/default/tokenizer size=${VOCAB[$1]:-}
+  if [ -n "$size" ]; then
     tok="$RUN/tok_$size"
     [ -f "$tok/tokenizer.json" ] || inkling tokenizer --corpus runs/default/corpus --out "$tok" --vocab-size "$size"
-    extra=${extra%VOCAB=*}
   fi
   # shellcheck disable=SC2086
   OMP_NUM_THREADS=1 inkling train --corpus runs/default/corpus --tokenizer "$tok" --out "$RUN/$name" \

@@ -34,7 +34,8 @@ class EvalReport:
     data: dict[str, Any]
 
 
-def _train_hashes(model_dir: Path, corpus: Path | None) -> set[str]:
+def model_train_hashes(model_dir: Path, corpus: Path | None) -> set[str]:
+    """The content hashes of the model's training files: its train_hashes.txt, else the corpus's."""
     shipped = model_dir / TRAIN_HASHES_FILE
     if shipped.is_file():
         return set(shipped.read_text(encoding="utf-8").split())
@@ -69,7 +70,7 @@ def run_eval(options: EvalOptions) -> EvalReport:
         if options.corpus is not None or options.baseline:
             raise InklingError(f"{corpus} is not a corpus folder (give --corpus, or --no-baseline)")
         corpus = None
-    refuse_training_files(files, _train_hashes(options.model, corpus))
+    refuse_training_files(files, model_train_hashes(options.model, corpus))
     sample = sample_cuts(files, options.cuts, options.seed)
     if not sample.examples:
         raise InklingError("the evaluation files offer no cut points")

@@ -157,14 +157,9 @@ def export_checkpoint(src: Path, dst: Path, half: bool) -> Path:
     checkpoint = load_checkpoint(src)
     if dst.resolve() == src.resolve():
         raise InklingError("export to another folder than the model's")
-    meta = {k: v for k, v in checkpoint.meta.items() if k not in ("tokenizer_hash",)}
-    save_checkpoint(dst, checkpoint.config, checkpoint.tokenizer, checkpoint.tensors, meta, half=half)
+    save_checkpoint(dst, checkpoint.config, checkpoint.tokenizer, checkpoint.tensors, checkpoint.meta, half=half)
+    written = {WEIGHTS_FILE, CONFIG_FILE, TOKENIZER_FILE, "resume.safetensors"}  # the last: resume.RESUME_FILE
     for extra in sorted(src.iterdir()):
-        if extra.is_file() and extra.name not in (
-            WEIGHTS_FILE,
-            CONFIG_FILE,
-            TOKENIZER_FILE,
-            "resume.safetensors",
-        ):  # resume.RESUME_FILE
+        if extra.is_file() and extra.name not in written:
             atomic_write(dst / extra.name, functools.partial(shutil.copyfile, extra))
     return dst

@@ -66,11 +66,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.preset not in PRESETS:
             raise InklingError(f"unknown preset {self.preset!r}: choose from {', '.join(PRESETS)}")
-        unknown = set(self.shape) - {f.name for f in fields(ModelConfig)} | ({"vocab_size"} & set(self.shape))
-        if unknown:
-            raise InklingError(
-                f"unknown model settings {sorted(unknown)}: the vocabulary comes from the tokenizer"
-            )
+        if "vocab_size" in self.shape:
+            raise InklingError("--shape cannot set vocab_size: the vocabulary comes from the tokenizer")
+        self.model_config(vocab_size=1)  # a bad name or value is an error now, not after the data has loaded
         if self.batch_size < 1 or self.seq_len < 2:
             raise InklingError("batch size must be >= 1 and sequence length >= 2")
         if self.steps is not None and self.steps < 1:
@@ -79,6 +77,10 @@ class TrainConfig:
             raise InklingError("--minutes must be positive")
         if not all(0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate)):
             raise InklingError("transform rates must lie between 0 and 1")
+
+    def model_config(self, vocab_size: int) -> ModelConfig:
+        """The preset's shape with `shape`'s overrides, for a tokenizer of vocab_size tokens."""
+        return ModelConfig.from_dict({**PRESETS[self.preset], **self.shape, "vocab_size": vocab_size})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
@@ -160,8 +162,7 @@ def _start_model(config: TrainConfig, tokenizer: Tokenizer) -> RNNLanguageModel:
     names (which must have been trained with this tokenizer)."""
     if config.init_from is None:
         torch.manual_seed(config.seed)
-        shape = PRESETS[config.preset] | config.shape
-        return RNNLanguageModel(ModelConfig(vocab_size=tokenizer.get_vocab_size(), **shape))
+        return RNNLanguageModel(config.model_config(tokenizer.get_vocab_size()))
     start = load_checkpoint(Path(config.init_from))
     if start.meta.get("tokenizer_hash") != tokenizer_hash(tokenizer):
         raise InklingError(f"{config.init_from} was trained with another tokenizer than the one given")
