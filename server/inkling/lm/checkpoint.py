@@ -117,8 +117,8 @@ def read_record(model_dir: Path) -> dict[str, Any]:
 
 
 def load_checkpoint(model_dir: Path) -> Checkpoint:
-    """Read a checkpoint folder, refusing truncated files, weights that do not fit the config and a tokenizer
-    that is not the one trained with."""
+    """Read a checkpoint folder, refusing truncated files, weights that do not fit the config or are not
+    finite (NaN, inf) and a tokenizer that is not the one trained with."""
     record = read_record(model_dir)
     if record.get("format") != FORMAT_VERSION:
         raise InklingError(f"{model_dir}: unsupported checkpoint format {record.get('format')!r}")
@@ -147,6 +147,8 @@ def load_checkpoint(model_dir: Path) -> Checkpoint:
                 f"{list(tensors[name].shape)}, expected float32 or float16 {list(shape)})"
             )
         tensors[name] = tensors[name].astype(np.float32, copy=False)
+        if not np.isfinite(tensors[name]).all():  # such a model loads, then completes nothing
+            raise InklingError(f"{model_dir}: the weights are broken ({name} holds NaN or infinite values)")
     meta = {k: v for k, v in record.items() if k not in ("model", "format")}
     return Checkpoint(config=config, tokenizer=tokenizer, tensors=tensors, meta=meta, path=model_dir)
 
