@@ -9,6 +9,7 @@ import re
 import tokenize
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 PLACEHOLDER = "<SECRET>"
 
@@ -51,6 +52,55 @@ PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
         ("AIza",),
         re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
     ),
+    ("gitlab_token", ("glpat-",), re.compile(r"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}")),
+    ("pypi_token", ("pypi-AgE",), re.compile(r"(?<![A-Za-z0-9_-])pypi-AgE[A-Za-z0-9_-]{50,}")),
+    (
+        "sendgrid_key",
+        ("SG.",),
+        re.compile(r"(?<![A-Za-z0-9_-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"),
+    ),
+    ("square_token", ("sq0",), re.compile(r"(?<![A-Za-z0-9_-])sq0(?:atp|csp)-[0-9A-Za-z_-]{22,}")),
+    (
+        "jwt",
+        ("eyJ",),
+        re.compile(
+            r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.?[A-Za-z0-9_-]*(?![A-Za-z0-9_-])"
+        ),
+    ),
+)
+
+# Kinds where only a part of the match is the secret (group 1 is replaced): webhook URLs keep their host,
+# an Authorization header keeps its scheme, npm's `_authToken=` keeps its key.
+PARTIAL_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        "slack_webhook",
+        ("hooks.slack.com",),
+        re.compile(
+            r"hooks\.slack\.com/(?:services|workflows)/T[A-Za-z0-9_]+/[AB][A-Za-z0-9_]+/([A-Za-z0-9_]+)"
+        ),
+    ),
+    (
+        "discord_webhook",
+        ("/api/webhooks/",),
+        re.compile(r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{20,})"),
+    ),
+    ("npm_token", ("_authToken",), re.compile(r"_authToken\s*=\s*([A-Za-z0-9_-]{16,})")),
+    (
+        "authorization_header",
+        ("earer", "Basic", "Token"),
+        re.compile(
+            r"(?<![A-Za-z])(?:[Bb]earer|Basic|Token)\s+([A-Za-z0-9._~+/-]{8,}=*)(?![A-Za-z0-9._~+/=-])"
+        ),
+    ),
+    (
+        "comment_secret",
+        ("#",),
+        re.compile(
+            r"#[^\n]*?\b(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[ _-]?key)s?\b"
+            r"(?:\s+(?:is|was|=|:)|\s*[:=])\s*['\"`]?([^\s'\"`]{6,})",
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 # scheme://user:password@host -- only the password is replaced.
@@ -76,10 +126,55 @@ SECRET_NAME_PARTS: tuple[str, ...] = (
     "credential",
 )
 SECRET_NAME = re.compile("|".join(SECRET_NAME_PARTS), re.IGNORECASE)
+# Names that end in one of these words hold a credential too (`DB_PASS`, `TOKEN`, `signingKey`), but only as
+# their last word: `password_prompt`, `token_type` and `tokenizer` do not.
+PASSWORD_WORDS = frozenset({"pass", "passwd", "password", "pwd", "passcode"})
+PASSPHRASE_WORDS = frozenset({"passphrase", "mnemonic"})
+TOKEN_WORDS = frozenset({"token", "secret", "credentials", "creds", "authorization", "auth", "cookie"})
+KEY_QUALIFIERS = frozenset(
+    {"api", "access", "secret", "private", "signing", "encryption", "master", "auth", "client", "license"}
+)
+# Calls whose later positional strings are credentials: `client.login("admin", "...")`, `HTTPBasicAuth(u, "...")`.
+LOGIN_CALLS = frozenset(
+    {"login", "logon", "signin", "sign_in", "authenticate", "auth", "httpbasicauth", "httpdigestauth"}
+)
+# Calls that take a name and a default: `os.environ.get("APP_SECRET", "...")`, `getenv("TOKEN", "...")`.
+DEFAULT_CALLS = frozenset({"get", "getenv", "setdefault", "pop"})
+# Values that stand in for a credential in examples and field names; not worth scrubbing.
+PLACEHOLDER_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "changeme",
+        "change_me",
+        "example",
+        "dummy",
+        "placeholder",
+        "redacted",
+        "hidden",
+        "username",
+        "required",
+        "optional",
+    }
+)
 # In lower-cased text: a secret-looking name followed by `=`, `:` or `: type =`, then a string.
 SECRET_ASSIGNMENT_HINT = re.compile(
     r"(?:" + "|".join(SECRET_NAME_PARTS) + r")\w*['\"]?\s*(?::\s*[\w.]+\s*)?[:=]\s*[a-z]{0,2}['\"]"
 )
+# In lower-cased text: the other shapes `_literal_spans` looks for, so that only files with one are tokenized.
+LITERAL_SECRET_HINT = re.compile(
+    r"(?:pass|pwd|phrase|mnemonic|token|secret|creds|credentials|authorization|auth|cookie|salt|key)"
+    r"['\"]?\s*(?::\s*[\w.]+\s*)?[:=]\s*[a-z]{0,2}['\"]"
+    r"|(?:login|logon|signin|sign_in|authenticate|auth)\s*[(=]"
+    r"|(?:get|getenv|setdefault|pop)\s*\(\s*[a-z]{0,2}['\"][\w.-]*(?:pass|pwd|phrase|token|secret|creds|key)"
+)
+REGEX_LIKE = re.compile(r"\(\?|\\[dwsbDWS]|\[\^?[^\]]+\][*+?]?|\|.*\|")
+NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 # Characters of base64, base64url, hex and dotted tokens (JWT): anything else is not a bare token.
 TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
@@ -163,13 +258,75 @@ def _looks_assigned_secret(body: str, prefix: str) -> bool:
         return False
     if "{" in body or "%(" in body or "%s" in body or body.startswith("$") or PLACEHOLDER in body:
         return False  # a template such as ${PASSWORD}, {password} or %(password)s
+    if is_placeholder_value(body):
+        return False
     return shannon_entropy(body) >= MIN_ASSIGNED_ENTROPY
 
 
-def _after_secret_name(recent: Sequence[tokenize.TokenInfo]) -> bool:
-    """True when the tokens just before a string are `name =`, `name: type =`, `name:` or `"name":`."""
-    if len(recent) < 2 or recent[-1].string not in ("=", ":"):
+def is_placeholder_value(body: str) -> bool:
+    """True for a stand-in rather than a credential: `<password>`, `changeme`, `xxxxxxxx`, `password`."""
+    lowered = body.lower()
+    if (lowered.startswith("<") and lowered.endswith(">")) or len(set(lowered)) <= 2:
+        return True
+    return lowered.strip("_-.") in PLACEHOLDER_WORDS
+
+
+def secret_name_class(name: str) -> str:
+    """What a name says its value is: "password", "passphrase", "token" or "" (nothing secret).
+
+    `name` may be quoted (a dict key). "password" values are checked like any credential, "passphrase"
+    values may hold spaces, and "token" values (a weaker hint: `TOKEN = "identifier"` is common in parsers)
+    must also mix letters and digits.
+    """
+    name = name.strip("'\"")
+    if SECRET_NAME.search(name):
+        return "password"
+    words = [word.lower() for word in NAME_WORDS.findall(name)]
+    if not words:
+        return ""
+    last = words[-1]
+    if last in PASSPHRASE_WORDS or (last == "phrase" and len(words) > 1 and words[-2] in ("pass", "seed")):
+        return "passphrase"
+    if last in PASSWORD_WORDS:
+        return "password"
+    if last in TOKEN_WORDS or (last == "key" and len(words) > 1 and words[-2] in KEY_QUALIFIERS):
+        return "token"
+    return ""
+
+
+def looks_like_credential(body: str, name_class: str, prefix: str = "") -> bool:
+    """True when `body`, the value of something whose name is of `name_class`, is plausibly a credential."""
+    if name_class == "passphrase":
+        words = body.split()
+        return (
+            len(words) >= 3
+            and len(body) >= 12
+            and not any(ch in body for ch in "{}%$<>:?")
+            and "f" not in prefix.lower()
+            and not any(w.lower().startswith(("pass", "phrase", "enter")) for w in words)
+        )
+    if not _looks_assigned_secret(body, prefix) or "r" in prefix.lower() or REGEX_LIKE.search(body):
+        return False  # a raw string or a pattern: `key_or_pass = r"(?:key|pwd)"`
+    if name_class == "token":
+        return (any(ch.isdigit() for ch in body) and any(ch.isalpha() for ch in body)) or is_high_entropy(
+            body
+        )
+    return name_class == "password"
+
+
+def _credential_word(value: str) -> bool:
+    """True for a free-standing word in prose that looks like a password: letters with digits or symbols."""
+    if len(value) < 8 or PLACEHOLDER in value or "://" in value or any(ch in value for ch in "{}[]()<>%$="):
         return False
+    letters = any(ch.isalpha() for ch in value)
+    return letters and (any(ch.isdigit() for ch in value) or any(ch in "!#$%&@^~" for ch in value))
+
+
+def _after_secret_name(recent: Sequence[tokenize.TokenInfo]) -> str:
+    """The name class when the tokens just before a string are `name =`, `name: type =`, `name:` or
+    `"name":`; "" otherwise."""
+    if len(recent) < 2 or recent[-1].string not in ("=", ":"):
+        return ""
     key = recent[-2]
     if (
         key.type == tokenize.NAME
@@ -180,8 +337,61 @@ def _after_secret_name(recent: Sequence[tokenize.TokenInfo]) -> bool:
     ):
         key = recent[-4]  # annotated assignment: password: str = "..."
     if key.type not in (tokenize.NAME, tokenize.STRING):
-        return False
-    return SECRET_NAME.search(key.string) is not None
+        return ""
+    return secret_name_class(key.string)
+
+
+@dataclass
+class _Bracket:
+    """An open bracket while tokenizing: which call it belongs to and which argument is being read."""
+
+    callee: str  # the lower-cased name before `(`, "" for other brackets
+    index: int = 0  # the positional argument being read
+    keyword: bool = False  # inside a keyword argument
+    first: str = ""  # the body of the first argument, when it is a string
+
+
+def _argument_secret(
+    stack: Sequence[_Bracket], recent: Sequence[tokenize.TokenInfo], body: str, prefix: str
+) -> str:
+    """The kind of secret a string argument is: a later positional string of a login call, or the default
+    of a secret name's lookup; "" for anything else."""
+    if not stack or not recent or recent[-1].string not in ("(", ","):
+        return ""
+    top = stack[-1]
+    if top.keyword or not top.callee:
+        return ""
+    words = [word.lower() for word in NAME_WORDS.findall(top.callee)] or [""]
+    login = top.index >= 1 and top.callee.lower() in LOGIN_CALLS
+    if (login or words in (["set", "password"], ["set", "passwd"])) and "://" not in body:
+        return "login_argument" if looks_like_credential(body, "password", prefix) else ""
+    if top.index == 1 and top.callee in DEFAULT_CALLS and top.first:
+        name_class = secret_name_class(top.first)
+        if name_class and looks_like_credential(body, name_class, prefix):
+            return "default_secret"
+    return ""
+
+
+def _track_brackets(
+    stack: list[_Bracket], tok: tokenize.TokenInfo, recent: Sequence[tokenize.TokenInfo]
+) -> None:
+    """Keep the stack of open brackets up to date with an operator token."""
+    op = tok.string
+    if op in ("(", "[", "{"):
+        callee = ""
+        if op == "(" and recent and recent[-1].type == tokenize.NAME:
+            callee = recent[-1].string
+        elif op == "(" and len(recent) >= 2 and recent[-1].string == "=" and recent[-2].string == "auth":
+            callee = "auth"  # requests' auth=("user", "password")
+        stack.append(_Bracket(callee))
+    elif op in (")", "]", "}"):
+        if stack:
+            stack.pop()
+    elif stack and op == ",":
+        stack[-1].index += 1
+        stack[-1].keyword = False
+    elif stack and op == "=" and recent and recent[-1].type == tokenize.NAME:
+        stack[-1].keyword = True
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -194,17 +404,32 @@ def _literal_spans(text: str) -> list[tuple[int, int, str]]:
     offsets: list[int] | None = None
     spans: list[tuple[int, int, str]] = []
     recent: list[tokenize.TokenInfo] = []
+    stack: list[_Bracket] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type in SKIPPED_TOKENS:
                 continue
             body, prefix_len, kind = "", 0, ""
-            if tok.type == tokenize.STRING:
+            if tok.type == tokenize.OP:
+                _track_brackets(stack, tok, recent)
+            elif tok.type == tokenize.STRING:
                 match = LITERAL.fullmatch(tok.string)
+                if (
+                    match is not None
+                    and stack
+                    and recent
+                    and recent[-1].string == "("
+                    and stack[-1].index == 0
+                ):
+                    stack[-1].first = match.group(3)
                 if match is not None and match.group(3) != PLACEHOLDER:
-                    body, prefix_len = match.group(3), len(match.group(1)) + len(match.group(2))
-                    if _after_secret_name(recent) and _looks_assigned_secret(body, match.group(1)):
+                    body, prefix = match.group(3), match.group(1)
+                    prefix_len = len(prefix) + len(match.group(2))
+                    name_class = _after_secret_name(recent)
+                    if name_class and looks_like_credential(body, name_class, prefix):
                         kind = "assigned_secret"
+                    elif argument := _argument_secret(stack, recent, body, prefix):
+                        kind = argument
                     elif is_high_entropy(body):
                         kind = "high_entropy"
             elif tok.type == FSTRING_MIDDLE and is_high_entropy(tok.string):
@@ -225,7 +450,25 @@ def _might_hold_literal_secret(text: str) -> bool:
     lowered = text.lower()
     if any(part in lowered for part in SECRET_NAME_PARTS) and SECRET_ASSIGNMENT_HINT.search(lowered):
         return True
+    if LITERAL_SECRET_HINT.search(lowered):
+        return True
     return any(is_high_entropy(m.group()) for m in QUOTED_RUN.finditer(text))
+
+
+def _replace_group(text: str, kind: str, pattern: re.Pattern[str], counts: Counter[str]) -> str:
+    """Replace group 1 of every match of pattern (less trailing punctuation) where it holds a credential."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(1).rstrip(".,;:)]}!?")
+        if kind in ("authorization_header", "comment_secret") and not _credential_word(value):
+            return match.group()
+        if not value or PLACEHOLDER in value:
+            return match.group()
+        counts[kind] += 1
+        start = match.start(1) - match.start()
+        return match.group()[:start] + PLACEHOLDER + match.group()[start + len(value) :]
+
+    return pattern.sub(replace, text)
 
 
 def _replace_patterns(text: str, counts: Counter[str]) -> str:
@@ -235,6 +478,9 @@ def _replace_patterns(text: str, counts: Counter[str]) -> str:
             text, n = pattern.subn(PLACEHOLDER, text)
             if n:
                 counts[kind] += n
+    for kind, anchors, pattern in PARTIAL_PATTERNS:
+        if any(anchor in text for anchor in anchors):
+            text = _replace_group(text, kind, pattern, counts)
     if "://" not in text:
         return text
 
