@@ -24,12 +24,19 @@ CHECKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "shell",
         "a shell command line (shell=True, os.system, os.popen): injection if any part comes from input",
-        re.compile(r"\bshell\s*=\s*True\b|\bos\.(?:system|popen)\s*\("),
+        re.compile(
+            r"\bshell\s*=\s*(?:True\b|[1-9]\d*\b|'[^'\n]+'|\"[^\"\n]+\")"  # shell=True, shell=1: any truthy literal
+            r"|(?:\bos|__import__\s*\(\s*['\"]os['\"]\s*\))\s*\.\s*(?:system|popen)\s*\("
+        ),
     ),
     (
         "pickle",
         "unpickling runs code from the data",
-        re.compile(r"\b(?:c?[Pp]ickle|dill|shelve|marshal|joblib)\.(?:loads?|Unpickler|open)\s*\("),
+        re.compile(
+            r"\b(?:c?[Pp]ickle|dill|shelve|marshal|joblib)\.(?:loads?|Unpickler|open)\s*\("
+            r"|\btorch\.load\s*\((?![^\n]*weights_only\s*=\s*True)"  # pickle unless weights_only=True
+            r"|\b(?:np|numpy)\.load\s*\([^\n]*allow_pickle\s*=\s*True"
+        ),
     ),
     (
         "yaml",
@@ -49,7 +56,10 @@ CHECKS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "tls",
         "certificate verification turned off",
-        re.compile(r"\bverify\s*=\s*False\b|\bCERT_NONE\b|_create_unverified_context"),
+        re.compile(
+            r"\bverify\s*=\s*(?:False|0)\b|\bCERT_NONE\b|_create_unverified_context"
+            r"|\bcheck_hostname\s*=\s*(?:False|0)\b"
+        ),
     ),
     (
         "credential",

@@ -54,3 +54,42 @@ def test_findings_say_which_line() -> None:
     found = check("data = read()\nobj = pickle.loads(data)\n")
     assert [(f.check, f.line) for f in found] == [("pickle", 1)]
     assert "unpickling" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "snippet,kind",
+    [
+        ("subprocess.run(cmd, shell=1)", "shell"),
+        ("subprocess.Popen(cmd, shell='yes')", "shell"),
+        ('__import__("os").system(cmd)', "shell"),
+        ("__import__('os').popen(cmd).read()", "shell"),
+        ("state = torch.load(path)", "pickle"),
+        ("state = torch.load(path, map_location='cpu')", "pickle"),
+        ("arr = numpy.load(path, allow_pickle=True)", "pickle"),
+        ("arr = np.load(path, allow_pickle=True)", "pickle"),
+        ("context.check_hostname = False", "tls"),
+        ("ctx = ssl._create_unverified_context()", "tls"),
+        ("requests.post(url, data=body, verify=False)", "tls"),
+    ],
+)
+def test_more_dangerous_code_is_flagged(snippet: str, kind: str) -> None:
+    assert [finding.check for finding in check(snippet)] == [kind]
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "subprocess.run(cmd, shell=False)",
+        "subprocess.run(cmd, shell=0)",
+        "state = torch.load(path, weights_only=True)",
+        "state = torch.load(path, map_location='cpu', weights_only=True)",
+        "arr = np.load(path)",
+        "arr = np.load(path, allow_pickle=False)",
+        "context.check_hostname = True",
+        "ctx = ssl.create_default_context()",
+        "os.path.join(root, name)",
+        "importlib.import_module('os')",
+    ],
+)
+def test_their_safe_forms_are_not_flagged(snippet: str) -> None:
+    assert check(snippet) == []

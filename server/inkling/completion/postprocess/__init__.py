@@ -18,6 +18,7 @@ from inkling.completion.postprocess.length import drop_short
 from inkling.completion.postprocess.repetition import drop_repeats
 from inkling.completion.postprocess.restyle import restyle
 from inkling.completion.postprocess.safety import check_safety
+from inkling.completion.postprocess.secrets import hide_secrets
 from inkling.completion.postprocess.specials import strip_specials
 from inkling.completion.postprocess.suffix import drop_duplicates
 from inkling.completion.postprocess.syntax import keep_valid
@@ -31,6 +32,7 @@ Pass = Callable[[Suggestion, Context], Suggestion]
 
 PASSES: tuple[Pass, ...] = (  # run in this order; the length pass (it takes `min_chars`) comes last
     strip_specials,
+    hide_secrets,
     drop_repeats,
     drop_duplicates,
     replace_autoclosed,
