@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcInvalidParams
 from tests.lsp.session import Client, apply_edit, only_edit, run, serve
 
 URI = "file:///tmp/generate.py"
@@ -171,7 +171,7 @@ def test_bad_arguments_get_an_error() -> None:
                     ["file:///never/opened.py", {"line": 0, "character": 0}],
                     [URI, {"line": -1, "character": 0}],
                 ):
-                    with pytest.raises(JsonRpcException):
+                    with pytest.raises(JsonRpcInvalidParams):
                         await client.workspace_execute_command_async(
                             types.ExecuteCommandParams(command, arguments)
                         )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcInvalidParams
 from tests.lsp.session import Client, apply_edit, only_edit, run, serve
 
 URI = "file:///tmp/normalize.py"
@@ -73,7 +73,7 @@ def test_broken_code_and_bad_arguments_are_reported() -> None:
             assert client.edits == []
             await client.logged("Normalize style: nothing changed")
             for arguments in ([], ["file:///never/opened.py"], [URI, {"start": 3}]):
-                with pytest.raises(JsonRpcException):
+                with pytest.raises(JsonRpcInvalidParams):
                     await client.workspace_execute_command_async(
                         types.ExecuteCommandParams("inkling.normalizeStyle", arguments)
                     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
-from tests.lsp.session import run, serve
+from tests.lsp.session import MODEL, run, serve
+
+from inkling.lm.checkpoint import load_checkpoint, save_checkpoint
 
 URI = "file:///tmp/settings.py"
 SOURCE = "import os\n\n\ndef size(path):\n    return os.path.\n"
@@ -63,5 +65,30 @@ def test_a_broken_model_path_keeps_the_current_model(tmp_path: Path) -> None:
                 types.ExecuteCommandParams("inkling.modelInfo")
             )
             assert info["name"] == "default" and info["parameters"] > 1_000_000
+
+    run(session())
+
+
+def test_a_model_with_nan_weights_is_refused_and_the_current_model_stays(tmp_path: Path) -> None:
+    shipped = load_checkpoint(MODEL)
+    tensors = dict(shipped.tensors)
+    name = sorted(tensors)[0]
+    tensors[name] = tensors[name].copy()
+    tensors[name].flat[0] = float("nan")
+    broken = tmp_path / "nan"
+    save_checkpoint(broken, shipped.config, shipped.tokenizer, tensors, shipped.meta, half=True)
+
+    async def session() -> None:
+        async with serve() as client:
+            client.open(URI, SOURCE)
+            client.configure({"modelPath": str(broken)})
+            error = await client.logged(str(broken))
+            assert error.type == types.MessageType.Error and f"{name} holds NaN" in error.message
+            assert client.statuses[-1]["state"] == "ready"
+            assert await client.inline_text(URI, 4, 19)  # still served by the shipped model
+            info = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams("inkling.modelInfo")
+            )
+            assert info["name"] == "default"
 
     run(session())

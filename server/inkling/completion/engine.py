@@ -29,7 +29,7 @@ from inkling.lm.runtime import Runtime
 from inkling.settings import Settings
 from inkling.style.detect import Style, detect
 from inkling.style.docstring import insert_docstring
-from inkling.style.edit import Edit, minimal_edit
+from inkling.style.edit import MAX_STYLE_CHARS, Edit, minimal_edit
 
 T = TypeVar("T")
 SUMMARIES = 512  # cached hover summaries
@@ -160,6 +160,8 @@ class Engine:
     def docstring_at(self, request: Request, cancelled: Cancelled = _never) -> Change:
         """The edit that gives the function on the cursor's line a generated one-line docstring."""
         source = request.prefix + request.suffix
+        if len(source) > MAX_STYLE_CHARS:
+            return Change(None, f"the file is over {MAX_STYLE_CHARS:,} characters: no docstring is inserted")
         target = find_function(source, len(request.prefix), whole_line=True)
         if target is None:
             return Change(None, "no function is defined on this line (or the file does not parse)")
@@ -277,8 +279,23 @@ class Engine:
         return await self._on_model_thread(request, self.suggest, None)
 
     async def summary(self, request: Request) -> Summary | None:
-        """The hover comment; `request.document` should not be the typing one, whose requests it would cancel."""
-        return await self._on_model_thread(request, self.summarize, None)
+        """The hover comment; `request.document` should not be the typing one, whose requests it would cancel.
+        The function is found (the file parsed, within summary.MAX_PARSE_CHARS) on a worker thread, so the
+        model thread only generates."""
+
+        def function() -> Function | None:
+            return find_function(request.prefix + request.suffix, len(request.prefix))
+
+        target = await asyncio.to_thread(function)
+        if target is None:
+            return None
+
+        def summarize(_: Request, cancelled: Cancelled) -> Summary | None:
+            assert target is not None
+            text = self._summary_text(target, request.document, cancelled)
+            return Summary(text, target.docstring, target.name_start, target.name_end) if text else None
+
+        return await self._on_model_thread(request, summarize, None)
 
     async def complete_list(self, request: Request) -> list[items.Item]:
         return await self._on_model_thread(request, self.rank, [])

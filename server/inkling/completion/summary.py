@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 _QUOTES = re.compile(r"""^\s*[rRuU]?(?:\"\"\"|'''|"|')""")
 _CLOSING = re.compile(r"""(?:\"\"\"|'''|"|')\s*$""")
+# Bounds on the work a hover or a command does: the whole file is parsed (measured: 1 MB of ordinary code
+# 0.4 s and 100 MB; one 1 MB line of `1, ` items 1.3 s and 330 MB), so a bigger file, or one with a line
+# longer than MAX_LINE_CHARS (minified or generated data), gets no answer rather than a stall.
+MAX_PARSE_CHARS = 1_000_000
+MAX_LINE_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,9 @@ class Target:
 
 def parse_with_line_starts(source: str) -> tuple[ast.Module, list[int]] | None:
     """The module's syntax tree and the offset where each line starts (one more, the end); None when the
-    source does not parse."""
+    source does not parse or is over the bounds (MAX_PARSE_CHARS, MAX_LINE_CHARS)."""
+    if not within_bounds(source):
+        return None
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -37,9 +44,27 @@ def parse_with_line_starts(source: str) -> tuple[ast.Module, list[int]] | None:
     return tree, starts
 
 
+def within_bounds(source: str) -> bool:
+    """Small enough to parse: at most MAX_PARSE_CHARS characters, no line over MAX_LINE_CHARS."""
+    if len(source) > MAX_PARSE_CHARS:
+        return False
+    start = 0
+    while start < len(source):
+        end = source.find("\n", start)
+        end = len(source) if end < 0 else end
+        if end - start > MAX_LINE_CHARS:
+            return False
+        start = end + 1
+    return True
+
+
 def find_function(source: str, offset: int, whole_line: bool = False) -> Target | None:
     """The function (or method) whose name contains `offset` (with `whole_line`: whose `def` line does);
-    None elsewhere or when the source does not parse."""
+    None elsewhere or when the source does not parse (or is over the bounds)."""
+    line_start = source.rfind("\n", 0, offset) + 1
+    line_end = source.find("\n", offset)
+    if source.find("def", line_start, len(source) if line_end < 0 else line_end) < 0:
+        return None  # not a `def` line: no parse (a hover over any other line costs nothing)
     parsed = parse_with_line_starts(source)
     if parsed is None:
         return None

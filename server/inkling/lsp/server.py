@@ -5,21 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
 from inkling.completion.engine import Engine
 from inkling.lsp.convert import (
     completion_item,
+    document_text,
     inline_item,
     offsets,
     range_to_json,
-    to_request,
     workspace_edit,
 )
 from inkling.lsp.convert import hover as hover_item
@@ -35,7 +35,7 @@ from inkling.lsp.generation import actions as generation_actions
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.lsp.training import TRAIN_WORKSPACE, parse_arguments, train_workspace
 from inkling.settings import parse_settings
-from inkling.style.edit import normalize_range
+from inkling.style.edit import MAX_STYLE_CHARS, normalize_range
 
 log = logging.getLogger("inkling.server")
 MODEL_INFO = "inkling.modelInfo"
@@ -133,12 +133,15 @@ def build_server(model_dir: Path) -> InklingServer:
             or uri not in ls.workspace.text_documents
         ):
             return None  # never opened: the server does not read files behind the editor's back
-        request = to_request(ls.workspace.get_text_document(uri), params.position)
+        text = document_text(ls.workspace.get_text_document(uri))
+        request = text.request(params.position)
         suggestion = await ls.engine.complete(request)
         ls.set_status("ready", force=False)
         if suggestion is None:
             return None
-        return types.InlineCompletionList([inline_item(suggestion, params.position, request.suffix)])
+        return types.InlineCompletionList(
+            [inline_item(suggestion, params.position, request.suffix, text.eol)]
+        )
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -148,12 +151,13 @@ def build_server(model_dir: Path) -> InklingServer:
         uri = params.text_document.uri
         if ls.status.state == "error" or uri not in ls.workspace.text_documents:
             return None
-        request = to_request(ls.workspace.get_text_document(uri), params.position)
+        text = document_text(ls.workspace.get_text_document(uri))
+        request = text.request(params.position)
         found = await ls.engine.complete_list(request)
         return types.CompletionList(
             is_incomplete=True,  # the ranking changes with every character typed
             items=[
-                completion_item(item, rank, params.position, request.prefix)
+                completion_item(item, rank, params.position, request.prefix, text.eol)
                 for rank, item in enumerate(found)
             ],
         )
@@ -164,10 +168,9 @@ def build_server(model_dir: Path) -> InklingServer:
         uri = params.text_document.uri
         if ls.status.state == "error" or uri not in ls.workspace.text_documents:
             return None
-        document = ls.workspace.get_text_document(uri)
-        request = to_request(document, params.position)
-        summary = await ls.engine.summary(replace(request, document=f"{uri}#hover"))
-        return None if summary is None else hover_item(document, summary)
+        text = document_text(ls.workspace.get_text_document(uri))
+        summary = await ls.engine.summary(text.request(params.position, f"{uri}#hover"))
+        return None if summary is None else hover_item(text, summary)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -180,6 +183,7 @@ def build_server(model_dir: Path) -> InklingServer:
         uri = params.text_document.uri
         if uri not in ls.workspace.text_documents:
             return None
+        document = ls.workspace.get_text_document(uri)
         actions = [
             types.CodeAction(
                 "Normalize style of the file",
@@ -198,7 +202,9 @@ def build_server(model_dir: Path) -> InklingServer:
                     ),
                 ),
             )
-        actions.extend(generation_actions(ls.workspace.get_text_document(uri), params.range.start.line))
+        if len(document.source) > MAX_STYLE_CHARS:  # Normalize style would refuse: not offered
+            actions = []
+        actions.extend(generation_actions(document, params.range.start.line))
         only = [_kind(kind) for kind in params.context.only or []]
         return [a for a in actions if not only or any(_kind(a.kind).startswith(kind) for kind in only)]
 
@@ -207,18 +213,19 @@ def build_server(model_dir: Path) -> InklingServer:
         """Arguments: the document's URI and optionally a range. Puts the document (or the range: nothing
         outside it changes) into the document's own style."""
         if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
-            raise ValueError(f"expected a document URI and optionally a range, got {list(args)!r}")
+            raise JsonRpcInvalidParams(f"expected a document URI and optionally a range, got {list(args)!r}")
         uri, selection = args[0], args[1] if len(args) == 2 else None
         if uri not in ls.workspace.text_documents:
-            raise ValueError(f"{uri} is not open")
+            raise JsonRpcInvalidParams(f"{uri} is not open")
         document = ls.workspace.get_text_document(uri)
-        span = offsets(document, selection)
+        text, version = document_text(document), document.version
+        span = offsets(text, selection)
         loop = asyncio.get_running_loop()
-        edit, result = await loop.run_in_executor(None, normalize_range, document.source, *span)
+        edit, result = await loop.run_in_executor(None, normalize_range, text.source, *span)
         applied = False
         if edit is not None:
             answer = await ls.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(workspace_edit(document, edit), label="Normalize style")
+                types.ApplyWorkspaceEditParams(workspace_edit(text, version, edit), label="Normalize style")
             )
             applied = answer.applied
         if result.status in ("skipped", "failed"):

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from inkling.style.detect import Style, detect
 from inkling.style.normalize import Result, normalize
 
+# libcst reads the whole file: measured 3 s for 100 kB and 9 s for 300 kB; a bigger file is not normalized
+# (nor given an inserted docstring) rather than holding a thread (and the GIL) for minutes.
+MAX_STYLE_CHARS = 300_000
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -21,7 +25,11 @@ def normalize_range(
     source: str, start: int | None = None, end: int | None = None, style: Style | None = None
 ) -> tuple[Edit | None, Result]:
     """The edit that puts source[start:end] (the whole source when start is None) into `style` (by default
-    the source's own) and changes nothing outside that range; None when nothing changes."""
+    the source's own) and changes nothing outside that range; None when nothing changes. A source over
+    MAX_STYLE_CHARS is skipped."""
+    if len(source) > MAX_STYLE_CHARS:
+        reason = f"the file is over {MAX_STYLE_CHARS:,} characters"
+        return None, Result("skipped", source, reason=reason)
     span = None if start is None else (start, len(source) if end is None else end)
     result = normalize(source, style or detect(source), span)
     return minimal_edit(source, result.code), result
