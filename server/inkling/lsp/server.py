@@ -256,8 +256,8 @@ def build_server(model_dir: Path) -> InklingServer:
 
     @server.command(TRAIN_WORKSPACE)
     async def train_on_workspace(ls: InklingServer, *args: Any) -> dict[str, Any]:
-        """Arguments: a folder (path or URI) and optionally minutes (default 5)."""
-        folder, minutes = parse_arguments(args)
+        """Arguments: a folder (absolute path or URI) inside the workspace and optionally minutes (default 5)."""
+        folder, minutes = parse_arguments(args, ls.workspace)
         if ls.training:
             raise ValueError("a workspace training is already running")
         ls.training = True

@@ -1,19 +1,27 @@
 """Train on This Workspace: `inkling finetune` in a child process (the server never imports torch), its
-progress relayed to the client as cancellable work-done progress, then a switch to the new model."""
+progress relayed to the client as cancellable work-done progress, then a switch to the new model.
+
+Only a folder inside one of the client's workspace folders is trained on (both sides resolved with
+os.path.realpath, so `..` and symlinks cannot lead out). The child never imports from the user's project:
+it runs with `-P` and PYTHONSAFEPATH=1 (no current folder on sys.path) in a private temporary folder."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls import uris
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.workspace import Workspace
 
 if TYPE_CHECKING:
     from inkling.lsp.server import InklingServer
@@ -22,17 +30,39 @@ TRAIN_WORKSPACE = "inkling.trainWorkspace"
 DEFAULT_MINUTES = 5.0
 
 
-def parse_arguments(args: tuple[Any, ...]) -> tuple[Path, float]:
-    """[folder (a path or a file:// URI), minutes?] → (folder, minutes); ValueError for anything else."""
+def parse_arguments(args: tuple[Any, ...], workspace: Workspace) -> tuple[Path, float]:
+    """[folder (an absolute path or a file:// URI), minutes?] → (the folder resolved, minutes);
+    JsonRpcInvalidParams (-32602) for anything else, including a folder outside the workspace's folders."""
     if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
-        raise ValueError(f"expected a folder and optionally minutes, got {list(args)!r}")
-    folder = Path(uris.to_fs_path(args[0]) or args[0]) if args[0].startswith("file:") else Path(args[0])
+        raise JsonRpcInvalidParams(f"expected a folder and optionally minutes, got {list(args)!r}")
     minutes = args[1] if len(args) == 2 else DEFAULT_MINUTES
     if not isinstance(minutes, int | float) or isinstance(minutes, bool) or not 0 < minutes <= 120:
-        raise ValueError(f"minutes must be a number in (0, 120], got {minutes!r}")
+        raise JsonRpcInvalidParams(f"minutes must be a number in (0, 120], got {minutes!r}")
+    raw = (uris.to_fs_path(args[0]) or "") if args[0].startswith("file:") else args[0]
+    if not raw or not os.path.isabs(raw):
+        raise JsonRpcInvalidParams(f"expected an absolute folder path or a file:// URI, got {args[0]!r}")
+    folder = Path(os.path.realpath(raw))
+    roots = workspace_roots(workspace)
+    if not roots:
+        raise JsonRpcInvalidParams(
+            "the client named no workspace folder (initialize's workspaceFolders or rootUri), so there is "
+            "no workspace to train on: open a folder first"
+        )
+    if not any(folder == root or folder.is_relative_to(root) for root in roots):
+        shown = ", ".join(str(root) for root in roots)
+        raise JsonRpcInvalidParams(f"{folder} is outside the workspace folders ({shown}): not trained on")
     if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder")
+        raise JsonRpcInvalidParams(f"{folder} is not a folder")
     return folder, float(minutes)
+
+
+def workspace_roots(workspace: Workspace) -> list[Path]:
+    """The client's workspace folders and root, as real paths (file:// ones only)."""
+    uris_seen = [folder.uri for folder in workspace.folders.values()]
+    if workspace.root_uri:
+        uris_seen.append(workspace.root_uri)
+    paths = {uris.to_fs_path(uri) for uri in uris_seen if uri.startswith("file:")}
+    return sorted({Path(os.path.realpath(path)) for path in paths if path})
 
 
 async def train_workspace(ls: InklingServer, folder: Path, minutes: float) -> dict[str, Any]:
@@ -50,7 +80,18 @@ async def train_workspace(ls: InklingServer, folder: Path, minutes: float) -> di
             percentage=0,
         ),
     )
-    command = [sys.executable, "-m", "inkling", "finetune", str(folder), "--model", str(ls.engine.model_dir)]
+    with tempfile.TemporaryDirectory(prefix="inkling-train-") as scratch:
+        return await _run_child(ls, folder, minutes, token, Path(scratch))
+
+
+async def _run_child(
+    ls: InklingServer, folder: Path, minutes: float, token: str, scratch: Path
+) -> dict[str, Any]:
+    """`inkling finetune` in a child that cannot import from the project: -P and PYTHONSAFEPATH=1 keep the
+    current folder off sys.path, and its current folder is `scratch` (private, empty), not the project."""
+    progress = ls.work_done_progress
+    model = Path(os.path.realpath(ls.engine.model_dir))
+    command = [sys.executable, "-P", "-m", "inkling", "finetune", str(folder), "--model", str(model)]
     process = await asyncio.create_subprocess_exec(
         *command,
         "--minutes",
@@ -58,6 +99,8 @@ async def train_workspace(ls: InklingServer, folder: Path, minutes: float) -> di
         "--json",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        cwd=scratch,
+        env={**os.environ, "PYTHONSAFEPATH": "1"},
     )
     cancelled = progress.tokens[token]
     watcher = asyncio.create_task(_interrupt_when(cancelled, process))
