@@ -22,7 +22,7 @@ import {
 import type { ServerSettings } from "./config";
 import { inlineCompletionMiddleware, type Debouncer, type SuggestionGate } from "./gate";
 import { stderrLevel } from "./protocol";
-import type { Interpreter } from "./python";
+import { serverLaunch, type Interpreter } from "./python";
 import type { RestartBudget } from "./restarts";
 
 export interface ClientParts {
@@ -70,13 +70,8 @@ function pipeLog(input: Readable, channel: vscode.LogOutputChannel): void {
 }
 
 export function createClient(parts: ClientParts): LanguageClient {
-  const [command, ...prefix] = parts.interpreter.argv;
-  const serverOptions: ServerOptions = {
-    command,
-    // No `transport`: TransportKind.stdio would append "--stdio", which `inkling serve` rejects; stdio is its default.
-    args: [...prefix, "-m", "inkling", "serve"],
-    options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
-  };
+  // PYTHONSAFEPATH=1 and a working folder outside the workspace: the project's own files are never imported.
+  const serverOptions: ServerOptions = serverLaunch(parts.interpreter);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(parts.languages),
     outputChannel: parts.outputChannel,

@@ -1,6 +1,7 @@
 // Finds the Python interpreter that runs the server (setting → Python extension → python3) and checks it has inkling.
 
 import { execFile } from "node:child_process";
+import * as os from "node:os";
 import * as path from "node:path";
 
 export type InterpreterSource = "setting" | "python-extension" | "default";
@@ -113,6 +114,37 @@ export async function resolveInterpreter(inputs: ResolveInputs): Promise<Interpr
   return { argv: [inputs.platform === "win32" ? "python" : "python3"], source: "default" };
 }
 
+/**
+ * The environment every Python process of the extension gets: PYTHONSAFEPATH=1 keeps the current folder (and a
+ * script's folder) off sys.path (Python >= 3.11), so a project file named like a module (argparse.py, inkling.py)
+ * is never imported in place of it.
+ */
+export function safeEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, PYTHONSAFEPATH: "1" };
+}
+
+/** The working folder of the extension's Python processes: neutral, never a workspace folder (os.tmpdir()). */
+export function neutralCwd(): string {
+  return os.tmpdir();
+}
+
+/** How the server is started: `<interpreter> -m inkling serve`, with the safe path and a neutral working folder. */
+export interface ServerLaunch {
+  command: string;
+  args: string[];
+  options: { env: NodeJS.ProcessEnv; cwd: string };
+}
+
+export function serverLaunch(interpreter: Interpreter, base: NodeJS.ProcessEnv = process.env): ServerLaunch {
+  const [command, ...prefix] = interpreter.argv;
+  return {
+    command,
+    // No `transport`: TransportKind.stdio would append "--stdio", which `inkling serve` rejects; stdio is its default.
+    args: [...prefix, "-m", "inkling", "serve"],
+    options: { env: { ...safeEnv(base), PYTHONUNBUFFERED: "1" }, cwd: neutralCwd() },
+  };
+}
+
 /** How a finished process went; `spawnError` is set when it could not start (ENOENT, EACCES, ...). */
 export interface RunResult {
   exitCode: number | null;
@@ -124,10 +156,11 @@ export interface RunResult {
 
 export type Run = (command: string, args: string[], timeoutMs: number) => Promise<RunResult>;
 
-/** Runs a process to the end (never rejects). */
+/** Runs a Python process to the end (never rejects), with the safe path in a neutral working folder. */
 export const runProcess: Run = (command, args, timeoutMs) =>
   new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+    const options = { timeout: timeoutMs, windowsHide: true, env: safeEnv(), cwd: neutralCwd() };
+    execFile(command, args, options, (error, stdout, stderr) => {
       const failure = error as (Error & { code?: string | number; killed?: boolean }) | null;
       const code = failure?.code;
       if (failure?.killed === true) {
