@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -194,24 +195,35 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import logging
+    import secrets
 
     from inkling.lsp.server import build_server
+    from inkling.lsp.transport import TOKEN_ENV, serve_stdio, serve_tcp
 
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
     logging.getLogger("pygls").setLevel(logging.WARNING)  # at INFO it logs every message, documents included
+    if not args.max_message_mb > 0:
+        raise InklingError(f"--max-message-mb must be positive, got {args.max_message_mb}")
+    limit = int(args.max_message_mb * 1024 * 1024)
     server = build_server(Path(args.model or DEFAULT_MODEL))
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
-        if not port.isdigit():
+        if not port.isdigit() or not 0 < int(port) < 65536:
             raise InklingError(f"--tcp wants HOST:PORT, got {args.tcp!r}")
-        server.start_tcp(host or "127.0.0.1", int(port))
-        return 0
+        token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+        if TOKEN_ENV not in os.environ:
+            print(
+                f"inkling serve: the client must send initializationOptions.token = {token!r} "
+                f"(set {TOKEN_ENV} to choose it)",
+                file=sys.stderr,
+                flush=True,
+            )
+        return serve_tcp(server, host or "127.0.0.1", int(port), token, limit)
     protocol_out = sys.stdout.buffer
     sys.stdout = sys.stderr  # stdout is the protocol: a stray print must not corrupt it
-    server.start_io(sys.stdin.buffer, protocol_out)
-    return 0
+    return serve_stdio(server, sys.stdin.buffer, protocol_out, limit)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -310,7 +322,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run the language server (stdio unless --tcp)")
     p.add_argument("--model", help="model folder (default: the shipped model)")
-    p.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
+    p.add_argument(
+        "--tcp",
+        metavar="HOST:PORT",
+        help="listen on a TCP socket instead of stdio, for one client that sends the token ($INKLING_TCP_TOKEN, "
+        "or printed on stderr) as initializationOptions.token",
+    )
+    p.add_argument(
+        "--max-message-mb",
+        type=float,
+        default=64.0,
+        help="larger messages are skipped with a log line (default 64)",
+    )
     p.set_defaults(func=_cmd_serve)
     return parser
 

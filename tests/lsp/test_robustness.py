@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sys
 from typing import Any
 
 from lsprotocol import types
-from pygls.lsp.client import LanguageClient
 from tests.lsp.session import MODEL, run, serve
 
 URI = "file:///tmp/robust.py"
@@ -112,36 +110,3 @@ def test_malformed_parameters_get_a_json_rpc_error_and_the_server_stays_up() -> 
         assert "error" in responses[bad] and responses[bad]["error"]["code"] < 0, responses[bad]
     assert "error" not in responses[6]  # a position past the end is clamped, not an error
     assert responses[7]["result"]["items"][0]["insertText"].strip()  # and the server still answers
-
-
-def test_tcp_transport() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-
-    async def session() -> None:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "inkling", "serve", "--model", str(MODEL), "--tcp", f"127.0.0.1:{port}"
-        )
-        client = LanguageClient("inkling-test", "0")
-        try:
-            for _ in range(100):
-                try:
-                    await client.start_tcp("127.0.0.1", port)
-                    break
-                except OSError:
-                    await asyncio.sleep(0.1)
-            result = await client.initialize_async(
-                types.InitializeParams(
-                    process_id=None, root_uri=None, capabilities=types.ClientCapabilities()
-                )
-            )
-            assert result.capabilities.inline_completion_provider is not None
-            await client.shutdown_async(None)
-            client.exit(None)
-        finally:
-            await client.stop()
-            process.kill()
-            await process.wait()
-
-    run(session(), timeout=60)

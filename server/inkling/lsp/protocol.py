@@ -1,4 +1,5 @@
-"""The wire: Inkling's status notification for a status bar, and answers to malformed requests."""
+"""The wire: Inkling's status notification for a status bar, and the answers LSP asks for to requests that
+cannot be served: malformed, before `initialize`, after `shutdown`, or failing inside (no traceback sent)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from pygls.exceptions import JsonRpcException
+from lsprotocol.types import EXIT, INITIALIZE, ResponseError
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
 from pygls.protocol import LanguageServerProtocol
 
 log = logging.getLogger("inkling.server")
@@ -39,8 +46,14 @@ class _Answered:
 
 
 class InklingProtocol(LanguageServerProtocol):
-    """pygls's protocol, except that a request whose parameters do not fit the LSP types gets a JSON-RPC
-    "invalid params" error (pygls 2.1 reports those to the user and leaves the request unanswered)."""
+    """pygls's protocol, except that
+    - a request whose parameters do not fit the LSP types gets "invalid params" (pygls 2.1 reports those to
+      the user and leaves the request unanswered);
+    - a request before `initialize` gets "server not initialized" (-32002) and a notification is dropped;
+    - a request after `shutdown` gets "invalid request" (pygls leaves it unanswered);
+    - an internal error is answered without the server's traceback (it goes to the log only)."""
+
+    initialize_seen = False
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -53,5 +66,29 @@ class InklingProtocol(LanguageServerProtocol):
             return _Answered()
 
     def handle_message(self, message: Any) -> None:
-        if not isinstance(message, _Answered):
-            super().handle_message(message)
+        if isinstance(message, _Answered):
+            return
+        method = getattr(message, "method", None)
+        request = method is not None and hasattr(message, "id")
+        if method == INITIALIZE:
+            self.initialize_seen = True
+        elif not self.initialize_seen and method != EXIT:
+            if request:
+                early = JsonRpcServerNotInitialized(f"{method} before initialize")
+                self._send_response(message.id, error=early.to_response_error())
+            return
+        if request and self._shutdown and method != EXIT:
+            late = JsonRpcInvalidRequest(f"{method} after shutdown: the server is shutting down")
+            self._send_response(message.id, error=late.to_response_error())
+            return
+        super().handle_message(message)
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: ResponseError | None = None) -> None:
+        if error is not None and error.code == JsonRpcInternalError.CODE and error.data is not None:
+            error = ResponseError(error.code, error.message)  # the traceback stays in the server's log
+        super()._send_response(msg_id, result, error)
+
+    def send_error(self, msg_id: Any, error: JsonRpcException) -> None:
+        """An error answer for a message that is not a request pygls knows (its id may be null)."""
+        response = {"code": error.code, "message": error.message}
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": response})
