@@ -93,4 +93,15 @@ def test_the_extension_launch_does_not_import_from_the_working_folder(project: P
         project, {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONSAFEPATH": "1"}
     )
     assert _canary(project) == ""
-    assert safe.returncode == 0, safe.stderr.decode(errors="replace")[-2000:]
+    assert safe.returncode == 1, safe.stderr.decode(errors="replace")[-2000:]  # stdin closed, no shutdown
+    assert b"Traceback" not in safe.stderr
+
+
+def test_python_m_inkling_takes_its_working_folder_off_the_import_path(project: Path) -> None:
+    """Started by hand without the safe path (`python -m inkling serve` in the project), the project's
+    argparse.py and json.py still do not run: __main__ drops the folder before importing anything of ours.
+    (A project file named inkling.py would be imported as the package itself: only -P prevents that.)"""
+    (project / "inkling.py").unlink()
+    started = _serve_as_the_extension_does(project, {**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert _canary(project) == ""
+    assert started.returncode == 1 and b"Traceback" not in started.stderr

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from tests.conftest import STDLIB
 from tests.lsp.session import Client, run, serve
 
@@ -68,6 +68,11 @@ def test_cancelling_keeps_the_current_model(tiny_model: Path, workspace: Path) -
             async with asyncio.timeout(120):
                 while not _values(client, "report"):  # training has started
                     await asyncio.sleep(0.1)
+            with pytest.raises(JsonRpcException) as second:  # one training at a time
+                await client.workspace_execute_command_async(
+                    types.ExecuteCommandParams(COMMAND, [str(workspace), 2])
+                )
+            assert second.value.code == -32803 and "already running" in second.value.message
             token = client.progress[0].token
             client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token))
             answer = await request

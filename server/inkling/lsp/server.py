@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
@@ -40,6 +40,7 @@ from inkling.style.edit import MAX_STYLE_CHARS, normalize_range
 log = logging.getLogger("inkling.server")
 MODEL_INFO = "inkling.modelInfo"
 NORMALIZE_STYLE = "inkling.normalizeStyle"
+REQUEST_FAILED = -32803  # LSP's RequestFailed: valid arguments, but the server cannot do it now
 STATUS_INTERVAL_S = 1.0  # latency updates reach the status bar at most this often
 
 
@@ -259,7 +260,7 @@ def build_server(model_dir: Path) -> InklingServer:
         """Arguments: a folder (absolute path or URI) inside the workspace and optionally minutes (default 5)."""
         folder, minutes = parse_arguments(args, ls.workspace)
         if ls.training:
-            raise ValueError("a workspace training is already running")
+            raise JsonRpcException("a workspace training is already running", REQUEST_FAILED)
         ls.training = True
         try:
             return await train_workspace(ls, folder, minutes)
