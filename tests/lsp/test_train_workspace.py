@@ -37,6 +37,17 @@ async def _model_path(client: Client) -> str:
     return str(info["path"])
 
 
+async def _training_started(client: Client, workspace: Path) -> asyncio.Future[Any]:
+    """A two-minute training of the workspace, once its first progress report came."""
+    request = asyncio.ensure_future(
+        client.workspace_execute_command_async(types.ExecuteCommandParams(COMMAND, [str(workspace), 2]))
+    )
+    async with asyncio.timeout(120):
+        while not _values(client, "report"):
+            await asyncio.sleep(0.1)
+    return request
+
+
 def test_training_reports_progress_and_switches_model(tiny_model: Path, workspace: Path) -> None:
     async def session() -> None:
         async with serve(model=tiny_model, folder=workspace) as client:
@@ -60,14 +71,7 @@ def test_training_reports_progress_and_switches_model(tiny_model: Path, workspac
 def test_cancelling_keeps_the_current_model(tiny_model: Path, workspace: Path) -> None:
     async def session() -> None:
         async with serve(model=tiny_model, folder=workspace) as client:
-            request = asyncio.ensure_future(
-                client.workspace_execute_command_async(
-                    types.ExecuteCommandParams(COMMAND, [str(workspace), 2])
-                )
-            )
-            async with asyncio.timeout(120):
-                while not _values(client, "report"):  # training has started
-                    await asyncio.sleep(0.1)
+            request = await _training_started(client, workspace)
             with pytest.raises(JsonRpcException) as second:  # one training at a time
                 await client.workspace_execute_command_async(
                     types.ExecuteCommandParams(COMMAND, [str(workspace), 2])
@@ -157,14 +161,7 @@ def test_killing_the_training_child_keeps_the_current_model(tiny_model: Path, wo
 
     async def session() -> None:
         async with serve(model=current, folder=workspace) as client:
-            request = asyncio.ensure_future(
-                client.workspace_execute_command_async(
-                    types.ExecuteCommandParams(COMMAND, [str(workspace), 2])
-                )
-            )
-            async with asyncio.timeout(120):
-                while not _values(client, "report"):  # training has started
-                    await asyncio.sleep(0.1)
+            request = await _training_started(client, workspace)
             server = client._server  # type: ignore[attr-defined]
             (child,) = _children(server.pid)
             os.kill(child, signal.SIGKILL)

@@ -90,11 +90,15 @@ class Text:
 
     def restore(self, text: str) -> str:
         """Generated text with the document's own line ends."""
-        return text if self.eol == "\n" else text.replace("\n", self.eol)
+        return with_eol(text, self.eol)
 
     def request(self, position: types.Position, document: str | None = None) -> Request:
         offset = self.offset(position)
         return Request(self.source[:offset], self.source[offset:], self.uri if document is None else document)
+
+
+def with_eol(text: str, eol: str) -> str:
+    return text if eol == "\n" else text.replace("\n", eol)
 
 
 def document_text(document: TextDocument) -> Text:
@@ -117,8 +121,9 @@ def inline_item(
     """The item; its range covers the auto-closed characters the suggestion replaces (on the cursor's line),
     its text has the document's line ends."""
     end = _shift(position, suffix[: suggestion.replace], 1)
-    text = suggestion.text if eol == "\n" else suggestion.text.replace("\n", eol)
-    return types.InlineCompletionItem(insert_text=text, range=types.Range(position, end))
+    return types.InlineCompletionItem(
+        insert_text=with_eol(suggestion.text, eol), range=types.Range(position, end)
+    )
 
 
 def completion_item(
@@ -127,14 +132,13 @@ def completion_item(
     """A list entry that replaces the typed part of the word; `sortText` keeps the model's order."""
     start = _shift(position, prefix[len(prefix) - item.replace :], -1)
     detail = "Inkling" if item.probability is None else f"Inkling {item.probability:.0%}"
-    text = item.text if eol == "\n" else item.text.replace("\n", eol)
     return types.CompletionItem(
         label=item.text,
         kind=_KINDS[item.kind],
         detail=detail,
         sort_text=f"{rank:04d}",
         filter_text=item.text,
-        text_edit=types.TextEdit(types.Range(start, position), text),
+        text_edit=types.TextEdit(types.Range(start, position), with_eol(item.text, eol)),
         data={"probability": item.probability, "source": item.kind},
     )
 
