@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inkling.data.secrets import PLACEHOLDER
+from inkling.data.credentials import PLACEHOLDER
 
 
 def _canaries() -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ import pytest
 from inkling.completion.postprocess import Context, run
 from inkling.completion.postprocess.secrets import has_placeholder, hide_secrets
 from inkling.completion.types import Mode, Suggestion
-from inkling.data.secrets import PLACEHOLDER
+from inkling.data.credentials import PLACEHOLDER
 
 CURSOR = "▮"
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from inkling.data.secrets import PLACEHOLDER, is_high_entropy, scrub, shannon_entropy
+from inkling.data.credentials import PLACEHOLDER, is_high_entropy, shannon_entropy
+from inkling.data.secrets import scrub
 
 # Fake credentials are assembled at run time so that no secret scanner flags this file.
 RNG = random.Random(20240611)

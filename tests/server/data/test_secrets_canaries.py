@@ -8,7 +8,8 @@ import tempfile
 
 import pytest
 
-from inkling.data.secrets import PLACEHOLDER, scrub
+from inkling.data.credentials import PLACEHOLDER
+from inkling.data.secrets import scrub
 
 # (name, line, the secret part). Copied from the reliability canaries so that CI needs no ../shared; fake
 # credentials are assembled at run time so that no secret scanner flags this file.

@@ -1,6 +1,6 @@
 """After pass 1: a suggestion that holds the scrub placeholder or a credential-looking literal is cut or hidden.
 
-The corpus replaces every secret with `data.secrets.PLACEHOLDER`, so a fine-tuned model learns to write
+The corpus replaces every secret with `data.credentials.PLACEHOLDER`, so a fine-tuned model learns to write
 `"<SECRET>"` where a credential goes: that is never worth showing. A suggestion in which the scrubber's own
 detectors find a credential (one the model memorised) is hidden whatever the `unsafe` setting says, since a
 mark would still show it.
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from inkling.completion.postprocess.context import Context, revise
 from inkling.completion.types import Suggestion
-from inkling.data.secrets import PLACEHOLDER, scrub
+from inkling.data.credentials import PLACEHOLDER
+from inkling.data.secrets import scrub
 
 # Enough of the placeholder to recognise it when the model stopped half-way or the typed text holds the rest.
 _PARTS = (PLACEHOLDER[:-1], PLACEHOLDER[1:])
