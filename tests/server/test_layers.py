@@ -1,4 +1,4 @@
-"""Layers are law: only lm/ imports torch, only style/ imports libcst, only lsp/ imports pygls/lsprotocol."""
+"""Layers are law: only lm/ imports torch, style/ libcst, lsp/ pygls/lsprotocol, context/ jedi/parso."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "server" / "inkling"
-RULES = {"torch": "lm", "libcst": "style", "pygls": "lsp", "lsprotocol": "lsp"}
+RULES = {
+    "torch": "lm",
+    "libcst": "style",
+    "pygls": "lsp",
+    "lsprotocol": "lsp",
+    "jedi": "context",
+    "parso": "context",
+}
 
 
 def _imported_roots(path: Path) -> set[str]:

@@ -1,0 +1,382 @@
+"""Legal member names at a member-access point (`expr.` / `expr.part`), from jedi, under a time budget.
+
+jedi only parses the user's code: `auto_import_modules` is emptied, the project has no smart sys.path (the
+user's folder is not searched for modules) and unsafe extensions are never loaded, so nothing of the user's
+project is imported or run. All jedi work happens on one worker thread owned by the analyzer; a caller
+waits at most its budget, and a job that misses it finishes in the background and fills the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import heapq
+import itertools
+import keyword
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+import jedi
+from parso.utils import split_lines
+
+log = logging.getLogger("inkling.context")
+
+jedi.settings.auto_import_modules = []
+
+MAX_SOURCE_CHARS = 1_000_000
+MAX_LINE_CHARS = 10_000
+MAX_WARM_MODULES = 32
+MAX_PENDING = 8  # queued names() jobs beyond this are dropped, oldest first
+MAX_PENDING_WARM = 64  # the same for warm-up steps (each holds its document)
+_PARTIAL = re.compile(r"[^\W\d]\w*\Z")
+_IMPORT_STMT = re.compile(r"\s*(?:from|import)\b")
+_MODULE = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*\Z")
+_NUMBER = re.compile(r"(?:\d[\d_]*|0[xXoObB][\da-fA-F_]+)\Z")
+_OPENERS = {")": "(", "]": "[", "}": "{"}
+_VALUE_KEYWORDS = frozenset({"True", "False", "None"})
+
+
+@dataclass(frozen=True)
+class MemberPoint:
+    """A member access being typed: the receiver expression and the identifier after the dot so far."""
+
+    receiver: str
+    partial: str
+
+
+def _strings(line: str) -> tuple[list[tuple[int, int]], int | None, bool]:
+    """String spans (start, end) on `line`, where a `#` comment starts (or None), and whether a string is left open."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if ch == "#":
+            return spans, i, False
+        if ch in "'\"":
+            quote = line[i : i + 3] if line[i : i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n:
+                if line[j] == "\\":
+                    j += 2
+                    continue
+                if line.startswith(quote, j):
+                    break
+                j += 1
+            if j >= n:
+                return spans, None, True
+            spans.append((i, j + len(quote)))
+            i = j + len(quote)
+            continue
+        i += 1
+    return spans, None, False
+
+
+def _receiver_start(line: str, end: int, spans: list[tuple[int, int]]) -> int | None:
+    """Where the receiver expression that ends at `end` (exclusive) begins, or None if it is unbalanced."""
+    string_end = {e: s for s, e in spans}
+    i = end
+    while i > 0:
+        ch = line[i - 1]
+        if i in string_end:
+            i = string_end[i]
+            while i > 0 and line[i - 1] in "rRbBuUfF":
+                i -= 1
+        elif ch in _OPENERS:
+            depth, i = 0, i - 1
+            while True:
+                if i < 0:
+                    return None
+                if i + 1 in string_end:
+                    i = string_end[i + 1] - 1
+                    continue
+                c = line[i]
+                if c in _OPENERS:
+                    depth += 1
+                elif c in "([{":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i -= 1
+        elif ch.isalnum() or ch in "_." or (not ch.isascii() and ch.isidentifier()):
+            i -= 1
+        else:
+            break
+    return i
+
+
+def member_point(prefix: str) -> MemberPoint | None:
+    """The member access at the end of `prefix` (`<expr>.` or `<expr>.<partial>`), from its last line only.
+
+    None for a float (`1.`), a dot inside a string or a comment, an import statement, or anything else.
+    """
+    line = prefix[prefix.rfind("\n") + 1 :][-MAX_LINE_CHARS:]
+    match = _PARTIAL.search(line)
+    partial = match.group() if match else ""
+    dot = len(line) - len(partial) - 1
+    if dot < 0 or line[dot] != ".":
+        return None
+    spans, comment, open_string = _strings(line)
+    if open_string or comment is not None:
+        return None
+    if any(s <= dot < e for s, e in spans):
+        return None
+    statement = line
+    semicolons = [k for k, c in enumerate(line[:dot]) if c == ";" and not any(s <= k < e for s, e in spans)]
+    if semicolons:
+        statement = line[semicolons[-1] + 1 :]
+    if _IMPORT_STMT.match(statement):
+        return None
+    start = _receiver_start(line, dot, spans)
+    if start is None:
+        return None
+    receiver = line[start:dot]
+    if not receiver or "." in (receiver[0], receiver[-1]) or ".." in receiver or receiver[0].isdigit():
+        return None
+    if _NUMBER.match(receiver) or (keyword.iskeyword(receiver) and receiver not in _VALUE_KEYWORDS):
+        return None
+    return MemberPoint(receiver, partial)
+
+
+_Key = tuple[str, str, int, int]
+_Result = frozenset[str] | None
+
+
+@dataclass(frozen=True, eq=False)
+class _Job:
+    """A unit of work for the worker; `key` names the names() result it computes (None for warm-ups)."""
+
+    run: Callable[[], None]
+    key: _Key | None = None
+
+
+class _Worker:
+    """One daemon thread running jobs by priority: names jobs newest first, then warm-ups in order."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[int, int, _Job]] = []
+        self._cond = threading.Condition()
+        self._seq = itertools.count()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="inkling-context", daemon=True)
+        self._thread.start()
+
+    def submit(self, priority: int, job: _Job, limit: int | None = None) -> list[_Job]:
+        """Queue `job`; beyond `limit` queued jobs of this priority, drop the oldest and return them."""
+        with self._cond:
+            if self._closed:
+                return [job]
+            sequence = next(self._seq)
+            heapq.heappush(self._heap, (priority, -sequence if priority == 0 else sequence, job))
+            self._cond.notify()
+            same = sorted((e for e in self._heap if e[0] == priority), key=lambda e: abs(e[1]))
+            if limit is None or len(same) <= limit:
+                return []
+            dropped = same[: len(same) - limit]  # abs(key) is the submission order: oldest first
+            for entry in dropped:
+                self._heap.remove(entry)
+            heapq.heapify(self._heap)
+            return [entry[2] for entry in dropped]
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                _, _, job = heapq.heappop(self._heap)
+            try:
+                job.run()
+            except Exception:  # a job handles its own errors; this keeps the thread alive regardless
+                log.warning("context job failed", exc_info=True)
+
+    def close(self, timeout: float) -> None:
+        with self._cond:
+            self._closed = True
+            self._heap.clear()
+            self._cond.notify_all()
+        self._thread.join(timeout)
+
+
+def _settle(future: Future[_Result], result: _Result) -> None:
+    """Give `future` its result unless it already has one (dropped or closed meanwhile)."""
+    with contextlib.suppress(InvalidStateError):
+        future.set_result(result)
+
+
+class MemberAnalyzer:
+    """Member names at a member-access point, from jedi on one worker thread, cached by receiver and context."""
+
+    def __init__(self, budget_ms: float = 15.0, cache_size: int = 256) -> None:
+        self.budget_ms = budget_ms
+        self.cache_size = max(1, cache_size)
+        self._cache: OrderedDict[_Key, _Result] = OrderedDict()
+        self._inflight: dict[_Key, Future[_Result]] = {}
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+        self._closed = False
+        self._environment = jedi.InterpreterEnvironment()
+        self._projects: dict[str, jedi.Project] = {}
+        self._warm_generation: dict[str, int] = {}
+        self._warmed = False  # jedi's builtins are loaded by the first warm-up
+        self._scratch: str | None = None  # an empty folder: the project of documents without a path
+
+    def names(
+        self,
+        uri: str,
+        source: str,
+        line: int,
+        column: int,
+        path: str | None = None,
+        budget_ms: float | None = None,
+    ) -> frozenset[str] | None:
+        """All member names jedi knows for the receiver at (line, column), 0-based, not filtered by the partial.
+
+        None when the position is not a member-access point, jedi found nothing or failed, or the answer did not
+        come within the budget (the job then finishes in the background and fills the cache). Never raises.
+        """
+        try:
+            return self._names(
+                uri, source, line, column, path, self.budget_ms if budget_ms is None else budget_ms
+            )
+        except Exception:
+            log.warning("member names failed for %s at %d:%d", uri, line, column, exc_info=True)
+            return None
+
+    def _names(
+        self, uri: str, source: str, line: int, column: int, path: str | None, budget_ms: float
+    ) -> frozenset[str] | None:
+        if self._closed or len(source) > MAX_SOURCE_CHARS or line < 0 or column < 0:
+            return None
+        lines = split_lines(source, keepends=True)
+        if line >= len(lines):
+            return None
+        text = lines[line].rstrip("\r\n")
+        if column > len(text):
+            return None
+        point = member_point(text[:column])
+        if point is None:
+            return None
+        dot_column = column - len(point.partial)  # jedi's column: right after the dot
+        offset = sum(len(chunk) for chunk in lines[:line])
+        key = (uri, point.receiver, line, hash(source[:offset]))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            future = self._inflight.get(key)
+            if future is None:
+                future = Future()
+                self._inflight[key] = future
+                self._submit_names(key, future, source, line + 1, dot_column, path)
+        try:
+            return future.result(timeout=max(budget_ms, 0.0) / 1000)
+        except FutureTimeout:
+            return None
+
+    def _submit_names(
+        self, key: _Key, future: Future[_Result], source: str, line: int, column: int, path: str | None
+    ) -> None:
+        """Queue the jedi job for `key` (lock held); the oldest queued jobs beyond MAX_PENDING are dropped."""
+
+        def run() -> None:
+            result: _Result = None
+            try:
+                completions = self._script(source, path, key[0]).complete(line, column)
+                result = frozenset(c.name for c in completions) or None
+            except Exception:
+                log.warning("jedi failed on %s at %d:%d", key[0], line, column, exc_info=True)
+            with self._lock:
+                self._inflight.pop(key, None)
+                self._cache[key] = result
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            _settle(future, result)
+
+        for dropped in self._ensure_worker().submit(0, _Job(run, key), limit=MAX_PENDING):
+            stale = self._inflight.pop(dropped.key, None) if dropped.key is not None else None
+            if stale is not None:
+                _settle(stale, None)
+
+    def warm(self, uri: str, source: str, path: str | None = None) -> None:
+        """Let jedi parse `source` and load its imports in the background, behind any names() job; returns at once."""
+        try:
+            if self._closed or len(source) > MAX_SOURCE_CHARS:
+                return
+            with self._lock:
+                generation = self._warm_generation.get(uri, 0) + 1
+                self._warm_generation[uri] = generation
+                worker = self._ensure_worker()
+
+            def current() -> bool:
+                return self._warm_generation.get(uri) == generation
+
+            def builtins() -> None:
+                self._script("x = 1\nx.", None, "").complete(2, 2)
+
+            def module(name: str) -> None:
+                if current():
+                    self._script(f"import {name}\n{name}.", None, "").complete(2, len(name) + 1)
+
+            def parse() -> None:
+                if not current():
+                    return
+                modules = {
+                    name.full_name
+                    for name in self._script(source, path, uri).get_names(all_scopes=False, definitions=True)
+                    if name.type == "module" and name.full_name and _MODULE.match(name.full_name)
+                }
+                for name in sorted(modules)[:MAX_WARM_MODULES]:
+                    worker.submit(1, _Job(functools.partial(module, name)), limit=MAX_PENDING_WARM)
+
+            if not self._warmed:
+                self._warmed = True
+                worker.submit(1, _Job(builtins))
+            worker.submit(1, _Job(parse), limit=MAX_PENDING_WARM)
+        except Exception:
+            log.warning("warming %s failed", uri, exc_info=True)
+
+    def close(self) -> None:
+        """Stop the worker; later calls answer None."""
+        self._closed = True
+        with self._lock:
+            worker, self._worker = self._worker, None
+            inflight, self._inflight = self._inflight, {}
+        for future in inflight.values():
+            _settle(future, None)
+        if worker is not None:
+            worker.close(timeout=1.0)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def _ensure_worker(self) -> _Worker:
+        if self._worker is None:
+            self._worker = _Worker()
+        return self._worker
+
+    def _script(self, source: str, path: str | None, uri: str) -> jedi.Script:
+        """A jedi Script for `source`; without a path, a made-up one per uri so that parso diff-parses edits."""
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="inkling-context-")
+        if path is None and uri:
+            digest = hashlib.blake2b(uri.encode("utf-8", "replace"), digest_size=8).hexdigest()
+            path = str(Path(self._scratch) / f"document_{digest}.py")
+        folder = str(Path(path).parent) if path else self._scratch
+        project = self._projects.get(folder)
+        if project is None:
+            if len(self._projects) >= 64:
+                self._projects.clear()
+            project = jedi.Project(path=folder, smart_sys_path=False, load_unsafe_extensions=False)
+            self._projects[folder] = project
+        return jedi.Script(code=source, path=path, environment=self._environment, project=project)
