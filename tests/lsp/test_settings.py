@@ -84,7 +84,7 @@ def test_a_model_with_nan_weights_is_refused_and_the_current_model_stays(tmp_pat
             client.configure({"modelPath": str(broken)})
             error = await client.logged(str(broken))
             assert error.type == types.MessageType.Error and f"{name} holds NaN" in error.message
-            assert client.statuses[-1]["state"] == "ready"
+            assert (await client.ready())["state"] == "ready"  # the status follows the log line
             assert await client.inline_text(URI, 4, 19)  # still served by the shipped model
             info = await client.workspace_execute_command_async(
                 types.ExecuteCommandParams("inkling.modelInfo")
