@@ -37,17 +37,17 @@ def test_runs_publish_new_folders_and_keep_the_model_they_start_from(tiny_model:
     stale = out / f"{WORK_PREFIX}{_dead_pid()}-abc"  # a run killed outright
     (stale / "model").mkdir(parents=True)
 
-    first = finetune(project, legacy, out, minutes=0.05)
+    first = finetune(project, legacy, out, minutes=0.05)  # from the tiny model: it always improves
     assert first.model is not None and first.model.parent == out / MODELS
     assert not stale.exists()
-    second = finetune(project, first.model, out, minutes=0.05)
-    assert second.model is not None and second.model != first.model
-    load_checkpoint(first.model)  # the model it started from (the one in use) is intact
-    load_checkpoint(second.model)
-    load_checkpoint(legacy)  # never touched
-    third = finetune(project, second.model, out, minutes=0.05)
+    second = finetune(project, first.model, out, minutes=0.05)  # may or may not improve on the first
+    load_checkpoint(first.model)  # the model it started from (the one in use) is intact either way
+    published = {first.model} | ({second.model} if second.model else set())
+    assert second.model != first.model and set((out / MODELS).iterdir()) == published
+    third = finetune(project, legacy, out, minutes=0.05)
     assert third.model is not None
-    assert sorted((out / MODELS).iterdir()) == sorted([second.model, third.model])  # the first is unused now
+    load_checkpoint(legacy)  # never touched
+    assert sorted((out / MODELS).iterdir()) == [third.model]  # the others are not in use any more
     assert not [path for path in out.iterdir() if path.name.startswith(".")]  # no scratch or trash left
     assert not (third.model / "resume.safetensors").exists()  # optimizer state is not part of a model
 
