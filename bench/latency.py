@@ -72,6 +72,18 @@ def inkling_cmd(model: Path) -> list[str]:
 # ---------------------------------------------------------------------------------------------- phases
 
 
+def _settings(pairs: list[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs as initializationOptions (a value is read as JSON when it can be)."""
+    settings: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            settings[name] = json.loads(value)
+        except ValueError:
+            settings[name] = value
+    return settings
+
+
 async def cold_start(model: Path) -> float | None:
     """Seconds from spawning the server to its first non-empty inline completion; None if none in 10 s."""
     started = time.perf_counter()
@@ -400,7 +412,7 @@ async def run(args: argparse.Namespace, results: dict[str, Any]) -> None:
         results["cold_start"] = {"seconds": colds, "median_s": median}
         print(f"runs: {', '.join(_fmt(c, ' s') for c in colds)}; median {_fmt(median, ' s')}")
 
-    session = await Session.start("inkling", inkling_cmd(model))
+    session = await Session.start("inkling", inkling_cmd(model), _settings(args.set))
     try:
         lines = choose_lines(files, args.keystrokes, args.seed)
         header = (
@@ -483,6 +495,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--cold-starts", type=int, default=3)
     p.add_argument("--no-jedi", action="store_true", help="skip jedi-language-server")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a server setting (typing)")
     p.add_argument("--json", help="write every number to this JSON file")
     p.add_argument("--tiny", action="store_true", help="a few files, 40 keystrokes, 10 cuts, 1 cold start")
     args = p.parse_args(argv)

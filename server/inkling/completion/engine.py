@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import unquote, urlparse
 
 from inkling.completion import items
 from inkling.completion.gate import decide
@@ -25,11 +26,15 @@ from inkling.completion.summary import Target as Function
 from inkling.completion.types import Request, Suggestion
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig, Generation
+from inkling.lm.members import Members
 from inkling.lm.runtime import Runtime
 from inkling.settings import Settings
 from inkling.style.detect import Style, detect
 from inkling.style.docstring import insert_docstring
 from inkling.style.edit import MAX_STYLE_CHARS, Edit, minimal_edit
+
+if TYPE_CHECKING:
+    from inkling.context.members import MemberAnalyzer
 
 T = TypeVar("T")
 SUMMARIES = 512  # cached hover summaries
@@ -51,6 +56,13 @@ def _never() -> bool:
     return False
 
 
+def _path(uri: str) -> str | None:
+    """The file path of a file: URI (for the analysis to find the project's modules), else None."""
+    if not uri.startswith("file://"):
+        return None
+    return unquote(urlparse(uri).path) or None
+
+
 class Engine:
     """Owns the model; every model call runs on one dedicated thread, never on the protocol's threads."""
 
@@ -64,6 +76,7 @@ class Engine:
         self._summaries: dict[str, str] = {}  # a function's prompt hash → its generated summary
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._analyzer: MemberAnalyzer | None = None  # jedi, loaded once constrainMembers asks for it
 
     # --- the model (on the model thread) ---
 
@@ -113,8 +126,9 @@ class Engine:
         mode = decide(request.prefix, request.suffix, self.settings.multiline)
         if mode == "none":
             return
+        members = self.members(request) if mode == "line" else None
         found = self.runtime.generate(
-            request.prefix, request.suffix, mode, config, request.document, cancelled
+            request.prefix, request.suffix, mode, config, request.document, cancelled, members
         )
         unsafe = self.settings.unsafe_suggestions
         context = Context(request.prefix, request.suffix, mode, self._style(request), unsafe)
@@ -122,6 +136,40 @@ class Engine:
             suggestion = run(generation.text, context, self.settings.min_chars)
             if suggestion is not None:
                 yield suggestion, generation
+
+    @property
+    def analyzer(self) -> MemberAnalyzer:
+        """Static analysis on its own thread (the names after `expr.`); jedi is imported on first use."""
+        if self._analyzer is None:
+            from inkling.context.members import MemberAnalyzer
+
+            self._analyzer = MemberAnalyzer()
+        return self._analyzer
+
+    def warm(self, uri: str, text: str) -> None:
+        """Let the static analysis read a newly opened document in the background."""
+        if self.settings.constrain_members:
+            self.analyzer.warm(uri, text, _path(uri))
+
+    def members(self, request: Request) -> Members | None:
+        """At a member-access point, the names the receiver has, as far as static analysis finds them
+        within the budget (None: unknown, so decoding is free)."""
+        if not self.settings.constrain_members:
+            return None
+        from inkling.context.members import member_point
+
+        point = member_point(request.prefix)
+        if point is None:
+            return None
+        line = request.prefix.count("\n")
+        column = len(request.prefix) - request.prefix.rfind("\n") - 1
+        uri = request.document.split("#", 1)[0]
+        names = self.analyzer.names(
+            uri, request.prefix + request.suffix, line, column, _path(uri), self.settings.analysis_budget_ms
+        )
+        if not names or not any(name.startswith(point.partial) for name in names):
+            return None  # what is typed is not among them: the analysis does not know this receiver
+        return Members.of(names, point.partial)
 
     def _style(self, request: Request) -> Style | None:
         """The document's style, detected again once its length has changed by STYLE_REREAD characters."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from inkling.lm.cache import ORDER, NgramCache
 from inkling.lm.inference import InferenceModel, State
+from inkling.lm.members import Members
 from inkling.lm.prompt import Vocab
 
 # "line": the rest of the line; "block": the body of an empty block; "word": the identifier at the cursor;
@@ -82,13 +83,15 @@ def beam_search(
     cancelled: Callable[[], bool] = lambda: False,
     cache: NgramCache | None = None,
     context: list[int] | None = None,
+    members: Members | None = None,
 ) -> list[Generation] | None:
     """Finished hypotheses, best first, from the prompt's next-token logits (V,) and state (batch 1).
     With a `cache` of the document, its n-gram distribution after `context` (the prompt's last tokens)
     and the beam's tokens is mixed into the model's.
 
     Generated text must start with `stem` (token healing). The end-of-file token ends a hypothesis (after a
-    fill-in-the-middle prompt it closes the middle). None when cancelled, checked at every token.
+    fill-in-the-middle prompt it closes the middle). With `members` (the cursor stands after `expr.`), the
+    identifier generated there must be one of their names. None when cancelled, checked at every token.
     """
     width = config.beam_width
     max_steps = config.max_tokens * (config.max_lines if mode in _MULTILINE else 1)
@@ -97,6 +100,10 @@ def beam_search(
     looped: list[Generation] = []  # the answers of last resort: cut where they started repeating
     first_loop = max_steps  # the step a hypothesis first fell into a loop
     step_logits = logits.reshape(1, -1)
+    line = current_line.encode()
+    head = line[: len(line) - len(stem)] if line.endswith(stem) else b""
+    if not line.endswith(stem):
+        members = None  # the healed stem reaches back over the line start: no member point to anchor
     for step in range(max_steps):
         if cancelled():  # a newer keystroke makes this answer useless
             return None
@@ -108,6 +115,8 @@ def beam_search(
                 banned = ~(vocab.exactly(beam.pending) if exact else vocab.compatible(beam.pending))
             else:
                 banned = vocab.not_eot_special_mask
+            if members is not None:
+                banned = _member_banned(vocab, members, members.start(line) - len(head), beam.out, banned)
             if mode == "block" and not beam.out[len(stem) :].strip():
                 banned = banned | vocab.docstring_mask  # docstrings are a command's job, not a block's
             if exact and len(beam.out) == len(stem) and not beam.pending:
@@ -162,6 +171,21 @@ def beam_search(
             Generation(_cut(_text(b.out, stem), mode, current_line), b.logprob, len(b.tokens)) for b in beams
         ]
     return sorted(finished or looped, key=lambda g: g.logprob, reverse=True)
+
+
+def _member_banned(vocab: Vocab, members: Members, start: int, out: bytes, banned: np.ndarray) -> np.ndarray:
+    """`banned` plus the tokens that would leave the legal names after the member dot, which comes `start`
+    bytes into the generated text (token healing may regenerate the dot itself)."""
+    if len(out) >= start:
+        allowed = members.allowed(vocab, out[start:])
+        return banned if allowed is None else banned | ~allowed
+    skip = start - len(out)  # the token that crosses the dot is checked past it
+    crossing = [t for t in np.flatnonzero(~banned) if not members.accepts(b"", vocab.bytes[t][skip:])]
+    if not crossing:
+        return banned
+    banned = banned.copy()
+    banned[crossing] = True
+    return banned
 
 
 def _finish(finished: list[Generation], generation: Generation, mode: DecodeMode) -> None:

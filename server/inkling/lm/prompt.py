@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +67,20 @@ class Vocab:
         self.comment_mask = np.array([b.lstrip().startswith(b"#") for b in self.bytes], dtype=bool)
         self.newline_mask = np.array([b[:1] in (b"\n", b"\r") for b in self.bytes], dtype=bool)
         self.newline_mask[self.eot] = True  # nor may it end before it starts
+        # Tokens whose first byte ends an identifier (what may follow a finished name).
+        self.delimiter_mask = np.array([bool(b) and not is_word_byte(b[0]) for b in self.bytes], dtype=bool)
+        self.delimiter_mask[list(self.special_ids)] = False
+
+    def token(self, piece: bytes) -> int | None:
+        """The ordinary token whose bytes are exactly `piece`, if there is one."""
+        return self._by_bytes.get(piece)
+
+    def starting_with(self, head: bytes) -> Iterator[tuple[bytes, int]]:
+        """The ordinary tokens whose bytes start with `head` (bytes, id), in byte order."""
+        j = bisect_left(self._sorted_bytes, head)  # tokens that start with `head` sort together here
+        while j < len(self._sorted_bytes) and self._sorted_bytes[j].startswith(head):
+            yield self._sorted_bytes[j], self._sorted_ids[j]
+            j += 1
 
     def exactly(self, pending: bytes) -> np.ndarray:
         """Compatible tokens that start code right after `pending`, if anything: when `pending` is the
@@ -88,16 +103,18 @@ class Vocab:
         allowed = [
             self._by_bytes[pending[:k]] for k in range(1, len(pending)) if pending[:k] in self._by_bytes
         ]
-        j = bisect_left(self._sorted_bytes, pending)  # tokens that start with `pending` sort together here
-        while j < len(self._sorted_bytes) and self._sorted_bytes[j].startswith(pending):
-            allowed.append(self._sorted_ids[j])
-            j += 1
+        allowed += [token for _, token in self.starting_with(pending)]
         mask = np.zeros(len(self.bytes), dtype=bool)
         mask[allowed] = True
         if len(self._masks) > 512:
             self._masks.clear()
         self._masks[pending] = mask
         return mask
+
+
+def is_word_byte(byte: int) -> bool:
+    """Part of a Python identifier (a byte of a non-ASCII character counts)."""
+    return byte >= 0x80 or byte == 0x5F or 0x30 <= byte <= 0x39 or 0x41 <= byte <= 0x5A or 0x61 <= byte <= 0x7A
 
 
 def _starts_code(rest: bytes) -> bool:

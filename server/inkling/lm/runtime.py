@@ -13,6 +13,7 @@ from inkling.lm.cache import NgramCache
 from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
 from inkling.lm.inference import InferenceModel, State
+from inkling.lm.members import Members
 from inkling.lm.prompt import Prompt, Vocab, build_prompt, docstring_prompt
 
 STRIDE = 16  # near the end of a prompt (where typing happens) a state is kept every STRIDE tokens,
@@ -95,13 +96,15 @@ class Runtime:
         config: DecodeConfig | None = None,
         document: str = "",
         cancelled: Callable[[], bool] = lambda: False,
+        members: Members | None = None,
     ) -> list[Generation] | None:
-        """Hypotheses for the cursor between prefix and suffix, best first; None when cancelled."""
+        """Hypotheses for the cursor between prefix and suffix, best first; None when cancelled. With
+        `members`, the identifier after the member-access dot at the cursor is one of their names."""
         config = config or DecodeConfig()
         prompt = build_prompt(
             self.vocab, prefix, suffix, config.context_chars, config.suffix_chars, config.fill_in_the_middle
         )
-        return self._decode(prompt, mode, config, document, cancelled)
+        return self._decode(prompt, mode, config, document, cancelled, members)
 
     def generate_docstring(
         self,
@@ -123,6 +126,7 @@ class Runtime:
         config: DecodeConfig,
         document: str,
         cancelled: Callable[[], bool],
+        members: Members | None = None,
     ) -> list[Generation] | None:
         state = self._prompt_state(document, prompt.ids, cancelled)
         if state is None:
@@ -141,4 +145,5 @@ class Runtime:
             cancelled,
             cache,
             prompt.ids,
+            members,
         )

@@ -119,6 +119,13 @@ def build_server(model_dir: Path) -> InklingServer:
         elif ls.status.state in ("ready", "disabled"):
             ls.set_status("ready" if ls.engine.settings.enabled else "disabled")
 
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: InklingServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.engine.warm(
+            params.text_document.uri,
+            document_text(ls.workspace.get_text_document(params.text_document.uri)).source,
+        )
+
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: InklingServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.engine.forget(params.text_document.uri)

@@ -1,0 +1,44 @@
+"""After `expr.` the server suggests a name the receiver has (static analysis in the decoder), where the
+model alone guesses one it does not; a receiver nobody can resolve leaves the model free."""
+
+from __future__ import annotations
+
+from tests.lsp.session import run, serve
+
+URI = "file:///tmp/invoice.py"
+INVOICE = (
+    "class Invoice:\n"
+    "    def __init__(self, customer, lines):\n"
+    "        self.customer_name = customer\n"
+    "        self.line_items = lines\n"
+    "\n"
+    "    def total(self):\n"
+    "        return sum(item.price for item in self."
+)
+# A cold document: let jedi finish, so the test does not race it.
+PATIENT = {"constrainMembers": True, "analysisBudgetMs": 5000.0}
+
+
+def _suggestion(options: dict[str, object], text: str, line: int, character: int) -> str | None:
+    async def session() -> str | None:
+        async with serve(options) as client:
+            client.open(URI, text)
+            return await client.inline_text(URI, line, character)
+
+    return run(session())  # type: ignore[no-any-return]
+
+
+def test_self_dot_suggests_the_classs_own_member() -> None:
+    assert _suggestion({**PATIENT, "constrainMembers": False}, INVOICE, 6, 48) == "items())"  # not a member
+    suggestion = _suggestion(PATIENT, INVOICE, 6, 48)
+    assert suggestion is not None and suggestion.startswith("line_items")
+
+
+def test_a_half_typed_member_of_a_module_is_finished_with_a_real_one() -> None:
+    suggestion = _suggestion(PATIENT, "import os\n\nsize = os.path.getsi", 2, 20)
+    assert suggestion is not None and suggestion.startswith("ze")
+
+
+def test_a_receiver_the_analysis_cannot_resolve_leaves_the_model_free() -> None:
+    text = "def f(thing):\n    return undefined_thing."
+    assert _suggestion(PATIENT, text, 1, 27) == _suggestion({**PATIENT, "constrainMembers": False}, text, 1, 27)
