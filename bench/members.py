@@ -26,6 +26,7 @@ from inkling.settings import Settings
 
 MODEL = Path(__file__).resolve().parents[1] / "server" / "inkling" / "assets" / "default"
 _NAME = re.compile(r"\w*")
+_TAIL = re.compile(r"\w*\Z")
 
 
 def member_cuts(text: str) -> list[int]:
@@ -46,8 +47,8 @@ def member_cuts(text: str) -> list[int]:
     return cuts
 
 
-def examples(paths: list[Path], cuts: int, seed: int) -> list[tuple[str, str, str]]:
-    """(prefix, suffix, target) at seeded member-access cut points."""
+def examples(paths: list[Path], cuts: int, seed: int, typed: int = 0) -> list[tuple[str, str, str]]:
+    """(prefix, suffix, target) at seeded member-access cut points, `typed` characters into the member."""
     files = sorted(p for root in paths for p in ([root] if root.is_file() else root.rglob("*.py")))
     found = []
     for path in files:
@@ -55,14 +56,17 @@ def examples(paths: list[Path], cuts: int, seed: int) -> list[tuple[str, str, st
         found += [(path, text, offset) for offset in member_cuts(text)]
     random.Random(seed).shuffle(found)
     chosen = []
-    for _path, text, offset in found[:cuts]:
+    for _path, text, start in found[:cuts]:
+        offset = start + min(typed, len(_NAME.match(text, start).group()))  # type: ignore[union-attr]
         end = text.find("\n", offset)
         end = len(text) if end < 0 else end
         chosen.append((text[:offset], text[end:], text[offset:end].rstrip("\r")))
     return chosen
 
 
-def evaluate(engine: Engine, cases: list[tuple[str, str, str]], warm_s: float) -> dict[str, float]:
+def evaluate(
+    engine: Engine, cases: list[tuple[str, str, str]], warm_s: float, lead_s: float
+) -> dict[str, float]:
     em = first = suggested = 0
     times = []
     for n, (prefix, suffix, target) in enumerate(cases):
@@ -70,6 +74,10 @@ def evaluate(engine: Engine, cases: list[tuple[str, str, str]], warm_s: float) -
         if warm_s:  # the editor opened the file a moment ago: the analysis read it in the background
             engine.warm(uri, prefix + suffix)
             time.sleep(warm_s)
+        if lead_s:  # a keystroke earlier, right after the dot, asked already; then the user typed on
+            dot = len(prefix) - len(_TAIL.search(prefix).group())  # type: ignore[union-attr]
+            engine.suggest(Request(prefix[:dot], suffix, uri))
+            time.sleep(lead_s)
         started = time.perf_counter()
         suggestion = engine.suggest(Request(prefix, suffix, uri))
         times.append(1000 * (time.perf_counter() - started))
@@ -95,20 +103,25 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget-ms", type=float, default=15.0)
     parser.add_argument("--warm-s", type=float, default=0.0, help="warm each document this long first")
+    parser.add_argument("--typed", type=int, default=0, help="characters of the member typed at the cut")
+    parser.add_argument("--lead-s", type=float, default=0.0, help="ask at the dot this long before the cut")
     parser.add_argument("--model", type=Path, default=MODEL)
     args = parser.parse_args()
-    cases = examples(args.paths, args.cuts, args.seed)
+    cases = examples(args.paths, args.cuts, args.seed, args.typed)
     print(f"{len(cases)} member-access cut points")
     rows = {}
     for name, constrain in (("free", False), ("constrained", True)):
         settings = replace(Settings(), constrain_members=constrain, analysis_budget_ms=args.budget_ms)
         engine = Engine(args.model, settings)
-        rows[name] = evaluate(engine, cases, args.warm_s if constrain else 0.0)
+        rows[name] = evaluate(engine, cases, args.warm_s if constrain else 0.0, args.lead_s)
         if constrain:
             engine.analyzer.close()
     print(f"{'':12} " + " ".join(f"{k:>14}" for k in rows["free"]))
     for name, row in rows.items():
-        print(f"{name:12} " + " ".join(f"{v:>14.2f}" if isinstance(v, float) else f"{v:>14}" for v in row.values()))
+        print(
+            f"{name:12} "
+            + " ".join(f"{v:>14.2f}" if isinstance(v, float) else f"{v:>14}" for v in row.values())
+        )
     return 0
 
 

@@ -35,7 +35,7 @@ class Settings:
     unsafe_suggestions: str = field(
         default="hide", metadata={"choices": ("hide", "mark")}
     )  # see style/safety.py
-    constrain_members: bool = False  # after `expr.`, only names the receiver has (jedi, context/members.py)
+    constrain_members: bool = True  # after `expr.`, only names the receiver has (jedi, context/members.py)
     analysis_budget_ms: float = field(default=15.0, metadata=_limits(0.0, 10_000.0))  # jedi's time per keystroke
 
 

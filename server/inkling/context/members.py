@@ -1,37 +1,31 @@
 """Legal member names at a member-access point (`expr.` / `expr.part`), from jedi, under a time budget.
 
-jedi only parses the user's code: `auto_import_modules` is emptied, the project has no smart sys.path (the
-user's folder is not searched for modules) and unsafe extensions are never loaded, so nothing of the user's
-project is imported or run. All jedi work happens on one worker thread owned by the analyzer; a caller
-waits at most its budget, and a job that misses it finishes in the background and fills the cache.
+jedi runs in a child process (context/jedi_process.py, which says why it imports nothing of the user's);
+one worker thread owned by the analyzer talks to it, so a caller waits at most its budget, and a job that
+misses it finishes in the background and fills the cache.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import heapq
 import itertools
 import keyword
 import logging
 import re
-import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from pathlib import Path
 
-import jedi
 from parso.utils import split_lines
 
-log = logging.getLogger("inkling.context")
+from inkling.context.jedi_process import JediProcess
 
-jedi.settings.auto_import_modules = []
+log = logging.getLogger("inkling.context")
 
 MAX_SOURCE_CHARS = 1_000_000
 MAX_LINE_CHARS = 10_000
@@ -225,11 +219,9 @@ class MemberAnalyzer:
         self._lock = threading.Lock()
         self._worker: _Worker | None = None
         self._closed = False
-        self._environment = jedi.InterpreterEnvironment()
-        self._projects: dict[str, jedi.Project] = {}
+        self._jedi = JediProcess()
         self._warm_generation: dict[str, int] = {}
         self._warmed = False  # jedi's builtins are loaded by the first warm-up
-        self._scratch: str | None = None  # an empty folder: the project of documents without a path
 
     def names(
         self,
@@ -292,8 +284,10 @@ class MemberAnalyzer:
         def run() -> None:
             result: _Result = None
             try:
-                completions = self._script(source, path, key[0]).complete(line, column)
-                result = frozenset(c.name for c in completions) or None
+                found = self._jedi.call(
+                    "complete", source=source, path=path, uri=key[0], line=line, column=column
+                )
+                result = frozenset(found) or None
             except Exception:
                 log.warning("jedi failed on %s at %d:%d", key[0], line, column, exc_info=True)
             with self._lock:
@@ -323,20 +317,20 @@ class MemberAnalyzer:
                 return self._warm_generation.get(uri) == generation
 
             def builtins() -> None:
-                self._script("x = 1\nx.", None, "").complete(2, 2)
+                self._jedi.call("complete", source="x = 1\nx.", path=None, uri="", line=2, column=2)
 
             def module(name: str) -> None:
                 if current():
-                    self._script(f"import {name}\n{name}.", None, "").complete(2, len(name) + 1)
+                    probe = f"import {name}\n{name}."
+                    self._jedi.call(
+                        "complete", source=probe, path=None, uri="", line=2, column=len(name) + 1
+                    )
 
             def parse() -> None:
                 if not current():
                     return
-                modules = {
-                    name.full_name
-                    for name in self._script(source, path, uri).get_names(all_scopes=False, definitions=True)
-                    if name.type == "module" and name.full_name and _MODULE.match(name.full_name)
-                }
+                found = self._jedi.call("imports", source=source, path=path, uri=uri)
+                modules = {name for name in found if _MODULE.match(name)}
                 for name in sorted(modules)[:MAX_WARM_MODULES]:
                     worker.submit(1, _Job(functools.partial(module, name)), limit=MAX_PENDING_WARM)
 
@@ -357,26 +351,9 @@ class MemberAnalyzer:
             _settle(future, None)
         if worker is not None:
             worker.close(timeout=1.0)
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        self._jedi.close()
 
     def _ensure_worker(self) -> _Worker:
         if self._worker is None:
             self._worker = _Worker()
         return self._worker
-
-    def _script(self, source: str, path: str | None, uri: str) -> jedi.Script:
-        """A jedi Script for `source`; without a path, a made-up one per uri so that parso diff-parses edits."""
-        if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix="inkling-context-")
-        if path is None and uri:
-            digest = hashlib.blake2b(uri.encode("utf-8", "replace"), digest_size=8).hexdigest()
-            path = str(Path(self._scratch) / f"document_{digest}.py")
-        folder = str(Path(path).parent) if path else self._scratch
-        project = self._projects.get(folder)
-        if project is None:
-            if len(self._projects) >= 64:
-                self._projects.clear()
-            project = jedi.Project(path=folder, smart_sys_path=False, load_unsafe_extensions=False)
-            self._projects[folder] = project
-        return jedi.Script(code=source, path=path, environment=self._environment, project=project)

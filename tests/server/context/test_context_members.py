@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -156,3 +158,21 @@ def test_closed_analyzer_answers_none() -> None:
     closed = MemberAnalyzer()
     closed.close()
     assert _names(closed, "file:///l.py", "import os\nos.") is None
+
+
+def test_jedi_runs_in_a_child_process_and_a_dead_one_is_replaced() -> None:
+    """The analysis never loads jedi into the caller's process (its work would hold the interpreter lock
+    the model thread needs), and a child that died is started again on the next call."""
+    script = (
+        "import sys\n"
+        "from inkling.context.members import MemberAnalyzer\n"
+        "analyzer = MemberAnalyzer()\n"
+        "source = 'import os\\nos.path.getsi'\n"
+        "first = analyzer.names('file:///a.py', source, 1, 13, budget_ms=60000)\n"
+        "analyzer._jedi._process.kill()\n"
+        "second = analyzer.names('file:///b.py', source, 1, 13, budget_ms=60000)\n"
+        "print('getsize' in first, 'getsize' in second, 'jedi' in sys.modules)\n"
+        "analyzer.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "True", "False"], done.stdout + done.stderr[-2000:]
