@@ -1,5 +1,6 @@
 """Line completion right after a member-access dot (`expr.|`), with and without the static-analysis
-constraint (setting constrainMembers), on held-out files: exact match, first-token accuracy, time.
+constraint (setting constrainMembers), on held-out files: exact match, first-token accuracy, the
+completion list's top-1 and top-5 (the member's name among the list's items), time.
 
     .venv/bin/python bench/members.py FILES_OR_FOLDERS... [--cuts 300] [--seed 0] [--budget-ms 15]
 
@@ -67,7 +68,7 @@ def examples(paths: list[Path], cuts: int, seed: int, typed: int = 0) -> list[tu
 def evaluate(
     engine: Engine, cases: list[tuple[str, str, str]], warm_s: float, lead_s: float
 ) -> dict[str, float]:
-    em = first = suggested = 0
+    em = first = suggested = top1 = top5 = 0
     times = []
     for n, (prefix, suffix, target) in enumerate(cases):
         uri = f"file:///bench/members/{n}.py"
@@ -84,6 +85,10 @@ def evaluate(
         text = "" if suggestion is None else suggestion.text.split("\n", 1)[0]
         suggested += bool(text)
         em += text.strip() == target.strip()
+        want = _TAIL.search(prefix).group() + _NAME.match(target).group()  # type: ignore[union-attr]
+        ranked = [i.text for i in engine.rank(Request(prefix, suffix, uri)) if i.kind != "line"]
+        top1 += ranked[:1] == [want]
+        top5 += want in ranked[:5]
         first += bool(text) and _NAME.match(text).group() == _NAME.match(target).group()  # type: ignore[union-attr]
     count = max(len(cases), 1)
     return {
@@ -91,6 +96,8 @@ def evaluate(
         "suggested": suggested,
         "EM %": 100 * em / count,
         "first-token %": 100 * first / count,
+        "list top-1 %": 100 * top1 / count,
+        "list top-5 %": 100 * top5 / count,
         "p50 ms": statistics.median(times) if times else 0.0,
         "p95 ms": sorted(times)[int(0.95 * (len(times) - 1))] if times else 0.0,
     }

@@ -3,6 +3,7 @@ model alone guesses one it does not; a receiver nobody can resolve leaves the mo
 
 from __future__ import annotations
 
+from lsprotocol import types
 from tests.lsp.session import run, serve
 
 URI = "file:///tmp/invoice.py"
@@ -42,3 +43,22 @@ def test_a_half_typed_member_of_a_module_is_finished_with_a_real_one() -> None:
 def test_a_receiver_the_analysis_cannot_resolve_leaves_the_model_free() -> None:
     text = "def f(thing):\n    return undefined_thing."
     assert _suggestion(PATIENT, text, 1, 27) == _suggestion({**PATIENT, "constrainMembers": False}, text, 1, 27)
+
+
+def test_the_completion_list_after_a_dot_holds_the_receivers_members_only() -> None:
+    async def session() -> list[types.CompletionItem]:
+        async with serve(PATIENT) as client:
+            client.open(URI, INVOICE)
+            params = types.CompletionParams(types.TextDocumentIdentifier(URI), types.Position(6, 48))
+            answer = await client.text_document_completion_async(params)
+            assert isinstance(answer, types.CompletionList)
+            return answer.items
+
+    found = run(session())
+    labels = [item.label for item in found]
+    members = {"customer_name", "line_items", "total"}
+    assert members <= set(labels), labels
+    assert labels[0] in members | {"__class__", "__init__"}, labels  # the model's pick among legal names
+    assert not {"if", "for", "return", "Invoice"} & set(labels)  # keywords and other names are not members
+    kinds = {item.label: item.kind for item in found}
+    assert kinds["customer_name"] in (types.CompletionItemKind.Field, types.CompletionItemKind.Text)

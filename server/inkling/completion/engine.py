@@ -278,17 +278,19 @@ class Engine:
     def rank(self, request: Request, cancelled: Cancelled = _never) -> list[items.Item]:
         """The completion list at the cursor: model-ranked words, the document's names, one whole line."""
         config = replace(self.decode_config(), beam_width=max(self.settings.completion_items, 1))
+        members = self.members(request)  # after `expr.`: the model ranks the receiver's names only
         words = (
             []
             if self.settings.completion_items == 0
             else self.runtime.generate(
-                request.prefix, request.suffix, "word", config, request.document, cancelled
+                request.prefix, request.suffix, "word", config, request.document, cancelled, members
             )
         )
         if words is None:
             return []
         line = self.suggest(request, cancelled) if decide(request.prefix, request.suffix) != "none" else None
-        return items.merge(request.prefix, request.suffix, words, line)
+        legal = None if members is None else frozenset(name.decode() for name in members.names)
+        return items.merge(request.prefix, request.suffix, words, line, legal)
 
     # --- requests (from the protocol's event loop) ---
 

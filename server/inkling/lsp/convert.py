@@ -17,6 +17,7 @@ from inkling.style.edit import Edit
 
 _KINDS = {
     "model": types.CompletionItemKind.Text,
+    "member": types.CompletionItemKind.Field,
     "name": types.CompletionItemKind.Variable,
     "keyword": types.CompletionItemKind.Keyword,
     "line": types.CompletionItemKind.Snippet,
