@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from lsprotocol import types
@@ -26,12 +28,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(address: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+@contextmanager
+def started(address: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`inkling serve --tcp address` with the test's token, killed at the end whatever happened."""
+    server = subprocess.Popen(
         [sys.executable, "-m", "inkling", "serve", "--model", str(MODEL), "--tcp", address],
         env={**os.environ, "INKLING_TCP_TOKEN": TOKEN},
         stderr=subprocess.PIPE,
     )
+    try:
+        yield server
+    finally:
+        server.kill()
+        server.wait()
 
 
 def connect(port: int) -> socket.socket:
@@ -62,8 +71,7 @@ def first_answer(sock: socket.socket) -> Any:
 
 def test_a_client_without_the_token_is_refused_and_the_one_with_it_is_served_alone() -> None:
     port = free_port()
-    server = start(f"127.0.0.1:{port}")
-    try:
+    with started(f"127.0.0.1:{port}") as server:
         for token in (None, "wrong"):
             with connect(port) as stranger:
                 stranger.sendall(initialize(token))
@@ -95,34 +103,23 @@ def test_a_client_without_the_token_is_refused_and_the_one_with_it_is_served_alo
 
         run(session(), timeout=60)
         assert server.wait(20) == 0  # the server leaves with its client
-    finally:
-        server.kill()
-        server.wait()
 
 
 def test_a_client_that_disconnects_ends_the_server() -> None:
     port = free_port()
-    server = start(f"127.0.0.1:{port}")
-    try:
+    with started(f"127.0.0.1:{port}") as server:
         with connect(port) as client:
             client.sendall(initialize(TOKEN))
             assert first_answer(client) is not None
         assert server.wait(20) == 1  # gone without shutdown
-    finally:
-        server.kill()
-        server.wait()
 
 
 def test_listening_beyond_loopback_is_warned_about() -> None:
     port = free_port()
-    server = start(f"0.0.0.0:{port}")
-    try:
+    with started(f"0.0.0.0:{port}") as server:
         connect(port).close()
         assert server.stderr is not None
         warned = b""
         while b"listening on" not in warned:
             warned += server.stderr.readline()
         assert b"not a loopback address" in warned
-    finally:
-        server.kill()
-        server.wait()
