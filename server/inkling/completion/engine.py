@@ -7,6 +7,7 @@ gives up at the next token once a newer ticket exists or the request was cancell
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,11 +37,14 @@ from inkling.style.edit import MAX_STYLE_CHARS, Edit, minimal_edit
 if TYPE_CHECKING:
     from inkling.context.members import MemberAnalyzer
 
+log = logging.getLogger("inkling.engine")
 T = TypeVar("T")
 SUMMARIES = 512  # cached hover summaries
 STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
 STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
 CODE_LINES = 24  # the most lines generated code (after a comment, or a function's body) may have
+WARM_SLICE_S = 0.05  # the model thread feeds a document's whole text for at most this long at a time
+WARM_DELAY_S = 0.3  # after a change, feeding the document again waits this long for typing to pause
 Cancelled = Callable[[], bool]
 
 
@@ -77,6 +81,9 @@ class Engine:
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
         self._analyzer: MemberAnalyzer | None = None  # jedi, loaded once constrainMembers asks for it
+        self._pending = 0  # requests waiting for the model thread: background feeding gives way to them
+        self._texts: dict[str, Callable[[], str | None]] = {}  # document → its text now, to feed in the background
+        self._quiet: dict[str, float] = {}  # document → when feeding it may start (typing has paused)
 
     # --- the model (on the model thread) ---
 
@@ -105,6 +112,7 @@ class Engine:
             max_lines=s.max_lines,
             beam_width=s.beam_width,
             context_chars=s.context_chars,
+            whole_file=s.whole_file_state,
             suffix_chars=s.suffix_chars,
             fill_in_the_middle=s.fill_in_the_middle,
             cache_weight=s.cache_weight,
@@ -147,9 +155,60 @@ class Engine:
         return self._analyzer
 
     def warm(self, uri: str, text: str) -> None:
-        """Let the static analysis read a newly opened document in the background."""
+        """Let the static analysis and the model read a newly opened document in the background."""
         if self.settings.constrain_members:
             self.analyzer.warm(uri, text, _path(uri))
+        self.changed(uri, lambda: text, delay=0.0)
+
+    def changed(self, document: str, text: Callable[[], str | None], delay: float = WARM_DELAY_S) -> None:
+        """With whole-file state, feed the document again from its first changed token, on the model
+        thread whenever no request waits for it; `text()` gives its text then (None once it is closed)."""
+        if not self.settings.whole_file_state:
+            return
+        with self._lock:
+            scheduled = document in self._texts
+            self._texts[document] = text
+            self._quiet[document] = time.monotonic() + delay
+        if not scheduled:
+            self._queue_feed(document, delay)
+
+    def _feed(self, document: str) -> None:
+        """One slice of feeding `document`'s text; it queues the next slice until the text is all fed."""
+        with self._lock:
+            text = self._texts.get(document)
+            wait = self._quiet.get(document, 0.0) - time.monotonic()
+        if wait > 0:  # typing goes on: feed once it pauses
+            self._queue_feed(document, wait)
+            return
+        done = True
+        try:
+            source = text() if text is not None and self.settings.whole_file_state else None
+            if source is not None:
+                deadline = time.perf_counter() + WARM_SLICE_S
+                done = self.runtime.warm(
+                    document, source, lambda: self._pending > 0 or time.perf_counter() > deadline
+                )
+        except Exception:  # a model that failed to load, a text the tokenizer refuses: no background state
+            log.warning("feeding %s in the background failed", document, exc_info=True)
+        with self._lock:
+            if done and self._texts.get(document) is text:  # no change came in meanwhile
+                del self._texts[document]
+                self._quiet.pop(document, None)
+                return
+        self._queue_feed(document)  # after the requests that came in meanwhile
+
+    def _queue_feed(self, document: str, delay: float = 0.0) -> None:
+        """Queue a slice of feeding on the model thread, at once or after `delay` seconds."""
+        if delay > 0:
+            timer = threading.Timer(delay, self._queue_feed, (document,))
+            timer.daemon = True
+            timer.start()
+            return
+        try:
+            self.executor.submit(self._feed, document)
+        except RuntimeError:  # the executor was shut down: the server is exiting
+            with self._lock:
+                self._texts.pop(document, None)
 
     def members(self, request: Request) -> Members | None:
         """At a member-access point, the names the receiver has, as far as static analysis finds them
@@ -318,11 +377,19 @@ class Engine:
                 self.last_latency_ms = (time.perf_counter() - start) * 1000
             return result
 
+        with self._lock:
+            self._pending += 1
+        future = self.executor.submit(job)
+        future.add_done_callback(self._served)
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.executor, job)
+            return await asyncio.wrap_future(future)
         except asyncio.CancelledError:  # $/cancelRequest: the model thread stops at its next token
             stop.set()
             raise
+
+    def _served(self, _: object) -> None:
+        with self._lock:
+            self._pending -= 1
 
     async def complete(self, request: Request) -> Suggestion | None:
         """The inline suggestion; None when there is none or a newer request for the document superseded it."""
@@ -361,6 +428,10 @@ class Engine:
 
     def forget(self, document: str) -> None:
         """Drop a closed document's cached state and style (on the model thread, which uses them)."""
+
+        with self._lock:
+            self._texts.pop(document, None)
+            self._quiet.pop(document, None)
 
         def drop() -> None:
             self._styles.pop(document, None)

@@ -11,6 +11,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from inkling import specials
+from inkling.lm.pieces import PieceEncoder
 from inkling.lm.tokenizer import special_id
 
 # A prefix window starts on a line boundary after a multiple of this many characters, so that typing does not
@@ -41,6 +42,7 @@ class Vocab:
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
+        self.encoder = PieceEncoder(tokenizer)
         size = tokenizer.get_vocab_size()
         self.strings = [tokenizer.id_to_token(i) or "" for i in range(size)]
         self.eot = special_id(tokenizer, specials.EOT)
@@ -70,6 +72,10 @@ class Vocab:
         # Tokens whose first byte ends an identifier (what may follow a finished name).
         self.delimiter_mask = np.array([bool(b) and not is_word_byte(b[0]) for b in self.bytes], dtype=bool)
         self.delimiter_mask[list(self.special_ids)] = False
+
+    def encode(self, text: str) -> list[int]:
+        """The ids of `text`, as the tokenizer gives them (pieces already seen are not encoded again)."""
+        return self.encoder.encode(text)
 
     def token(self, piece: bytes) -> int | None:
         """The ordinary token whose bytes are exactly `piece`, if there is one."""
@@ -203,14 +209,14 @@ def build_prompt(
     after = spaces_for_tabs(suffix_window(suffix, suffix_chars)) if fim else ""
     line = window.rsplit("\n", 1)[-1]
     if not after.strip():
-        ids = [vocab.eot, *tokenizer.encode(window).ids]
+        ids = [vocab.eot, *vocab.encode(window)]
         return Prompt(ids, heal(vocab, ids, window), fim=False, line=line)
 
     def sid(token: str) -> int:
         return special_id(tokenizer, token)
 
-    head = [vocab.eot, sid(specials.FIM_SUFFIX), *tokenizer.encode(after).ids, sid(specials.FIM_PREFIX)]
-    body = tokenizer.encode(window).ids
+    head = [vocab.eot, sid(specials.FIM_SUFFIX), *vocab.encode(after), sid(specials.FIM_PREFIX)]
+    body = vocab.encode(window)
     ids = [*head, *body]
     stem = heal(vocab, ids, window, whitespace=False)
     return Prompt([*ids, sid(specials.FIM_MIDDLE)], stem, fim=True, line=line)
@@ -221,5 +227,5 @@ def docstring_prompt(vocab: Vocab, prefix: str, context_chars: int) -> Prompt:
     the end of the function (without its docstring) and then its body's indentation; the marker follows."""
     window = spaces_for_tabs(prefix_window(prefix, context_chars))
     marker = special_id(vocab.tokenizer, specials.DOCSTRING)
-    ids = [vocab.eot, *vocab.tokenizer.encode(window).ids, marker]
+    ids = [vocab.eot, *vocab.encode(window), marker]
     return Prompt(ids, b"", fim=False, line=window.rsplit("\n", 1)[-1])

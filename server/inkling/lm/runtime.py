@@ -1,4 +1,9 @@
-"""The loaded model at run time: a per-document cache of RNN states, so a keystroke feeds only new tokens."""
+"""The loaded model at run time: per-document RNN states, so a keystroke (or a jump) feeds only a few tokens.
+
+Two kinds of states are kept per document: those along the last prompt (where typing goes on), and with
+whole-file state those along the whole document (its "spine"), fed in the background after it was opened or
+changed, so that a request anywhere in it starts from a state at most one spine stride before the cursor.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,13 @@ from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
 from inkling.lm.inference import InferenceModel, State
 from inkling.lm.members import Members
-from inkling.lm.prompt import Prompt, Vocab, build_prompt, docstring_prompt
+from inkling.lm.prompt import Prompt, Vocab, build_prompt, docstring_prompt, spaces_for_tabs
 
 STRIDE = 16  # near the end of a prompt (where typing happens) a state is kept every STRIDE tokens,
 FAR_STRIDE = 256  # and further back every FAR_STRIDE tokens: one long call is twice as fast as 16 short ones
+SPINE_STRIDE = 32  # along a whole document a state every SPINE_STRIDE tokens (3 KiB each for the shipped model),
+SPINE_STATES = 1024  # and at most about this many per document: a longer one's stride grows
+SPINES = 24  # documents whose spine is kept (least recently used first out)
 
 
 def single_thread() -> None:
@@ -39,9 +47,24 @@ class _Entry:
 def _common_length(a: list[int], b: list[int]) -> int:
     n = min(len(a), len(b))
     i = 0
+    while i + 256 <= n and a[i : i + 256] == b[i : i + 256]:  # whole blocks compared in C
+        i += 256
     while i < n and a[i] == b[i]:
         i += 1
     return i
+
+
+def spine_stride(tokens: int) -> int:
+    """The spacing of the states kept along a document of `tokens` tokens."""
+    return max(SPINE_STRIDE, -(-tokens // SPINE_STATES))
+
+
+def _start(entry: _Entry | None, ids: list[int]) -> tuple[int, _Entry | None]:
+    """The furthest position of `ids` (short of its end) at which `entry` has the state."""
+    if entry is None:
+        return 0, None
+    usable = min(_common_length(entry.ids, ids), len(ids) - 1)  # feed at least one token
+    return max(p for p in entry.states if p <= usable), entry
 
 
 class Runtime:
@@ -53,19 +76,51 @@ class Runtime:
         self.model = InferenceModel(checkpoint)
         self.vocab = Vocab(checkpoint.tokenizer)
         self.documents = documents
-        self._cache: OrderedDict[str, _Entry] = OrderedDict()
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()  # document → states along its last prompt
+        self._spines: OrderedDict[str, _Entry] = OrderedDict()  # document → states along its whole text
         self.fed_tokens = 0  # tokens run through the model for prompts, for the benchmark and tests
 
     def forget(self, document: str) -> None:
         self._cache.pop(document, None)
+        self._spines.pop(document, None)
+
+    def spine_states(self) -> int:
+        """How many states the spines hold, all documents together (for the memory cap's tests)."""
+        return sum(len(entry.states) for entry in self._spines.values())
+
+    def warm(self, document: str, text: str, stop: Callable[[], bool]) -> bool:
+        """Feed the whole of `text` (the document's contents) and keep states along it, from the first token
+        that differs from what was fed before; True once done, False when `stop()` said to pause (what was
+        fed is kept, and the next call goes on from there)."""
+        ids = [self.vocab.eot, *self.vocab.encode(spaces_for_tabs(text))]
+        old = self._spines.pop(document, None)
+        start, _ = _start(old, ids)
+        states = {0: self.model.init_state(1)} if old is None else {}
+        states.update({p: state for p, state in (old.states.items() if old else ()) if p <= start})
+        stride, hidden = spine_stride(len(ids)), states[start]
+        done = True
+        while start < len(ids):
+            if stop():
+                done = False
+                break
+            end = min(start - start % stride + stride, len(ids))
+            _, hidden = self.model.forward(ids[start:end], hidden)
+            self.fed_tokens += end - start
+            start = end
+            states[start] = hidden
+        self._spines[document] = _Entry(ids, states)
+        while len(self._spines) > SPINES:
+            self._spines.popitem(last=False)
+        return done
 
     def _prompt_state(
         self, document: str, ids: list[int], cancelled: Callable[[], bool]
     ) -> tuple[np.ndarray, State] | None:
         """The next-token logits (V,) and state after `ids`; None when cancelled part way."""
-        entry = self._cache.pop(document, None) or _Entry([], {0: self.model.init_state(1)})
-        usable = min(_common_length(entry.ids, ids), len(ids) - 1)  # feed at least one token
-        start = max(p for p in entry.states if p <= usable)
+        cursor, spine = self._cache.pop(document, None), self._spines.get(document)
+        start, entry = max(_start(cursor, ids), _start(spine, ids), key=lambda found: found[0])
+        if entry is None:
+            entry = _Entry([], {0: self.model.init_state(1)})
         states = {p: state for p, state in entry.states.items() if p <= start}
         hidden = states[start]
         near = max(len(ids) - FAR_STRIDE, 0) // STRIDE * STRIDE  # from here on, states every STRIDE
@@ -101,10 +156,21 @@ class Runtime:
         """Hypotheses for the cursor between prefix and suffix, best first; None when cancelled. With
         `members`, the identifier after the member-access dot at the cursor is one of their names."""
         config = config or DecodeConfig()
-        prompt = build_prompt(
-            self.vocab, prefix, suffix, config.context_chars, config.suffix_chars, config.fill_in_the_middle
-        )
+
+        def prompt_of(context_chars: int) -> Prompt:
+            fim = config.fill_in_the_middle
+            return build_prompt(self.vocab, prefix, suffix, context_chars, config.suffix_chars, fim)
+
+        prompt = prompt_of(config.context_chars)
+        if config.whole_file and len(prefix) > config.context_chars:
+            whole = prompt_of(len(prefix))  # the window's instead while the file is not fed that far yet
+            if self._to_feed(document, whole.ids) <= self._to_feed(document, prompt.ids):
+                prompt = whole
         return self._decode(prompt, mode, config, document, cancelled, members)
+
+    def _to_feed(self, document: str, ids: list[int]) -> int:
+        """How many of `ids` the model would have to read, from the best state kept for the document."""
+        return len(ids) - max(_start(self._cache.get(document), ids)[0], _start(self._spines.get(document), ids)[0])
 
     def generate_docstring(
         self,
