@@ -31,7 +31,7 @@ export const SERVER_SETTINGS = {
   constrainMembers: { kind: "boolean", default: true },
   analysisBudgetMs: { kind: "number", default: 15.0, minimum: 0.0, maximum: 10000.0 },
   wholeFileState: { kind: "boolean", default: true },
-  contextChars: { kind: "integer", default: 6000, minimum: 200, maximum: 100000 },
+  contextChars: { kind: "integer", default: 3000, minimum: 200, maximum: 100000 },
   suffixChars: { kind: "integer", default: 1500, minimum: 0, maximum: 20000 },
   minChars: { kind: "integer", default: 2, minimum: 1, maximum: 80 },
   completionItems: { kind: "integer", default: 8, minimum: 0, maximum: 50 },

@@ -26,7 +26,7 @@ class Settings:
         False  # prompt with the text after the cursor; the shipped model does worse with it
     )
     cache_weight: float = field(default=0.2, metadata=_limits(0.0, 0.9))  # the file's n-gram cache (0.2: tuned on valid)
-    context_chars: int = field(default=6000, metadata=_limits(200, 100_000))  # text before the cursor
+    context_chars: int = field(default=3000, metadata=_limits(200, 100_000))  # text before the cursor (window)
     suffix_chars: int = field(default=1500, metadata=_limits(0, 20_000))  # text after the cursor
     min_chars: int = field(default=2, metadata=_limits(1, 80))  # shorter suggestions are not worth showing
     completion_items: int = field(default=8, metadata=_limits(0, 50))  # model-ranked completion list items

@@ -49,7 +49,7 @@ describe("readServerSettings", () => {
     assert.equal(value.beamWidth, 3);
     assert.equal(value.minConfidence, 0);
     assert.equal(value.unsafeSuggestions, "hide");
-    assert.equal(value.contextChars, 6000);
+    assert.equal(value.contextChars, 3000);
     assert.equal(warnings.length, 6);
     assert.match(warnings.join("\n"), /inkling\.maxTokens.*integer in \[1, 256\]/);
     assert.match(warnings.join("\n"), /inkling\.unsafeSuggestions.*one of "hide", "mark"/);

@@ -29,7 +29,7 @@ class DecodeConfig:
     max_tokens: int = 48  # per line
     max_lines: int = 8  # block mode
     beam_width: int = 3  # 1 is greedy
-    context_chars: int = 6000  # only the end of the prefix is encoded; the RNN state carries the rest
+    context_chars: int = 3000  # only the end of the prefix is encoded; the RNN state carries the rest
     whole_file: bool = False  # the prefix from the document's start instead (context_chars is ignored)
     suffix_chars: int = 1500  # text after the cursor shown to the model (fill-in-the-middle)
     fill_in_the_middle: bool = False

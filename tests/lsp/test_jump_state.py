@@ -17,8 +17,9 @@ from tests.lsp.session import MODEL, run, serve
 URI = "file:///tmp/parsing.py"
 LINES = Path(argparse.__file__).read_text(encoding="utf-8").split("\n")  # 2,600 lines
 EDIT_LINE = len(LINES) // 2
-# Far below the edit (so its state depends on it): a line that returns, cut after `return `.
-ASK_LINE = next(i for i in range(EDIT_LINE + 40, len(LINES)) if LINES[i].startswith("        return "))
+# Far below the edit (so its state depends on it): a line that returns, cut after `return ` (the second such
+# line: there the whole file and the window give two different suggestions, so the test can tell them apart).
+ASK_LINE = [i for i in range(EDIT_LINE + 40, len(LINES)) if LINES[i].startswith("        return ")][1]
 COLUMN = len("        return ")
 LINES[ASK_LINE] = LINES[ASK_LINE][:COLUMN]
 TEXT = "\n".join(LINES)
