@@ -67,7 +67,10 @@ class Session:
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     @classmethod
-    async def start(cls, name: str, cmd: Sequence[str], init_options: Any = None) -> Session:
+    async def start(
+        cls, name: str, cmd: Sequence[str], init_options: Any = None, root: Path | None = None
+    ) -> Session:
+        """Start the server and initialize it, with `root` as the workspace folder if one is given."""
         client = LanguageClient("inkling-bench", "0")
         await client.start_io(*cmd)
         process = client._server
@@ -76,7 +79,7 @@ class Session:
         session._tasks.append(asyncio.create_task(session._drain(process.stderr)))
         params = types.InitializeParams(
             process_id=None,
-            root_uri=None,
+            root_uri=None if root is None else root.resolve().as_uri(),
             capabilities=types.ClientCapabilities(),
             initialization_options=init_options,
         )

@@ -30,6 +30,7 @@ export const SERVER_SETTINGS = {
   cacheWeight: { kind: "number", default: 0.2, minimum: 0.0, maximum: 0.9 },
   constrainMembers: { kind: "boolean", default: true },
   analysisBudgetMs: { kind: "number", default: 15.0, minimum: 0.0, maximum: 10000.0 },
+  scopeBonus: { kind: "number", default: 4.0, minimum: 0.0, maximum: 20.0 },
   wholeFileState: { kind: "boolean", default: true },
   contextChars: { kind: "integer", default: 3000, minimum: 200, maximum: 100000 },
   suffixChars: { kind: "integer", default: 1500, minimum: 0, maximum: 20000 },

@@ -37,6 +37,7 @@ class Settings:
     )  # see style/safety.py
     constrain_members: bool = True  # after `expr.`, only names the receiver has (jedi, context/members.py)
     analysis_budget_ms: float = field(default=15.0, metadata=_limits(0.0, 10_000.0))  # jedi's time per keystroke
+    scope_bonus: float = field(default=4.0, metadata=_limits(0.0, 20.0))  # at a bare name, favour names in scope
     whole_file_state: bool = True  # the model reads the file from its start, fed in the background (lm/runtime.py)
 
 

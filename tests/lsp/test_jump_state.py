@@ -9,10 +9,11 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from tests.lsp.session import MODEL, run, serve
+
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request
 from inkling.settings import Settings
-from tests.lsp.session import MODEL, run, serve
 
 URI = "file:///tmp/parsing.py"
 LINES = Path(argparse.__file__).read_text(encoding="utf-8").split("\n")  # 2,600 lines

@@ -7,7 +7,7 @@ gives up at the next token once a newer ticket exists or the request was cancell
 from __future__ import annotations
 
 import asyncio
-import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlparse
 
+import numpy as np
+
 from inkling.completion import items
+from inkling.completion.feeding import DELAY_S, Feeder, Text
 from inkling.completion.gate import decide
 from inkling.completion.generate import Target, find_target
 from inkling.completion.postprocess import Context, run
@@ -25,6 +28,7 @@ from inkling.completion.scaffold import Plan, Scaffold, build
 from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
 from inkling.completion.types import Request, Suggestion
+from inkling.context.names import NameCheck
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig, Generation
 from inkling.lm.members import Members
@@ -37,15 +41,14 @@ from inkling.style.edit import MAX_STYLE_CHARS, Edit, minimal_edit
 if TYPE_CHECKING:
     from inkling.context.members import MemberAnalyzer
 
-log = logging.getLogger("inkling.engine")
 T = TypeVar("T")
 SUMMARIES = 512  # cached hover summaries
 STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
 STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
 CODE_LINES = 24  # the most lines generated code (after a comment, or a function's body) may have
-WARM_SLICE_S = 0.05  # the model thread feeds a document's whole text for at most this long at a time
-WARM_DELAY_S = 0.3  # after a change, feeding the document again waits this long for typing to pause
 Cancelled = Callable[[], bool]
+MAX_NAME_LINE = 400  # characters of the cursor's line looked at for a bare name
+_BARE_NAME = re.compile(r"(?:^|[\s(\[{,=:+\-*/%<>!&|^~@;])([A-Za-z_]\w*|)$")  # a name starts or goes on here
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,8 @@ class Engine:
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
         self._analyzer: MemberAnalyzer | None = None  # jedi, loaded once constrainMembers asks for it
-        self._pending = 0  # requests waiting for the model thread: background feeding gives way to them
-        self._texts: dict[str, Callable[[], str | None]] = {}  # document → its text now, to feed in the background
-        self._quiet: dict[str, float] = {}  # document → when feeding it may start (typing has paused)
+        self._scope: tuple[frozenset[str], dict[bytes, np.ndarray | None]] = (frozenset(), {})
+        self.feeder = Feeder(self.executor, self._feed)  # whole-file state, read in the background
 
     # --- the model (on the model thread) ---
 
@@ -113,6 +115,7 @@ class Engine:
             beam_width=s.beam_width,
             context_chars=s.context_chars,
             whole_file=s.whole_file_state,
+            scope_bonus=s.scope_bonus,
             suffix_chars=s.suffix_chars,
             fill_in_the_middle=s.fill_in_the_middle,
             cache_weight=s.cache_weight,
@@ -135,11 +138,19 @@ class Engine:
         if mode == "none":
             return
         members = self.members(request) if mode == "line" else None
+        scope = self.scope(request) if mode == "line" and members is None else None
         found = self.runtime.generate(
-            request.prefix, request.suffix, mode, config, request.document, cancelled, members
+            request.prefix, request.suffix, mode, config, request.document, cancelled, members, scope
         )
         unsafe = self.settings.unsafe_suggestions
-        context = Context(request.prefix, request.suffix, mode, self._style(request), unsafe)
+        context = Context(
+            request.prefix,
+            request.suffix,
+            mode,
+            self._style(request),
+            unsafe,
+            NameCheck(_path(request.document.split("#", 1)[0])),
+        )
         for generation in found or []:
             suggestion = run(generation.text, context, self.settings.min_chars)
             if suggestion is not None:
@@ -160,55 +171,14 @@ class Engine:
             self.analyzer.warm(uri, text, _path(uri))
         self.changed(uri, lambda: text, delay=0.0)
 
-    def changed(self, document: str, text: Callable[[], str | None], delay: float = WARM_DELAY_S) -> None:
-        """With whole-file state, feed the document again from its first changed token, on the model
-        thread whenever no request waits for it; `text()` gives its text then (None once it is closed)."""
-        if not self.settings.whole_file_state:
-            return
-        with self._lock:
-            scheduled = document in self._texts
-            self._texts[document] = text
-            self._quiet[document] = time.monotonic() + delay
-        if not scheduled:
-            self._queue_feed(document, delay)
+    def changed(self, document: str, text: Text, delay: float = DELAY_S) -> None:
+        """With whole-file state, let the model read the document again from its first changed token, in
+        the background; `text()` gives its text then (None once it is closed)."""
+        if self.settings.whole_file_state:
+            self.feeder.changed(document, text, delay)
 
-    def _feed(self, document: str) -> None:
-        """One slice of feeding `document`'s text; it queues the next slice until the text is all fed."""
-        with self._lock:
-            text = self._texts.get(document)
-            wait = self._quiet.get(document, 0.0) - time.monotonic()
-        if wait > 0:  # typing goes on: feed once it pauses
-            self._queue_feed(document, wait)
-            return
-        done = True
-        try:
-            source = text() if text is not None and self.settings.whole_file_state else None
-            if source is not None:
-                deadline = time.perf_counter() + WARM_SLICE_S
-                done = self.runtime.warm(
-                    document, source, lambda: self._pending > 0 or time.perf_counter() > deadline
-                )
-        except Exception:  # a model that failed to load, a text the tokenizer refuses: no background state
-            log.warning("feeding %s in the background failed", document, exc_info=True)
-        with self._lock:
-            if done and self._texts.get(document) is text:  # no change came in meanwhile
-                del self._texts[document]
-                self._quiet.pop(document, None)
-                return
-        self._queue_feed(document)  # after the requests that came in meanwhile
-
-    def _queue_feed(self, document: str, delay: float = 0.0) -> None:
-        """Queue a slice of feeding on the model thread, at once or after `delay` seconds."""
-        if delay > 0:
-            timer = threading.Timer(delay, self._queue_feed, (document,))
-            timer.daemon = True
-            timer.start()
-            return
-        try:
-            self.executor.submit(self._feed, document)
-        except RuntimeError:  # the executor was shut down: the server is exiting
-            with self._lock:
-                self._texts.pop(document, None)
+    def _feed(self, document: str, text: str, stop: Callable[[], bool]) -> bool:
+        return not self.settings.whole_file_state or self.runtime.warm(document, text, stop)
 
     def members(self, request: Request) -> Members | None:
         """At a member-access point, the names the receiver has, as far as static analysis finds them
@@ -229,6 +199,25 @@ class Engine:
         if not names or not any(name.startswith(point.partial) for name in names):
             return None  # what is typed is not among them: the analysis does not know this receiver
         return Members.of(names, point.partial)
+
+    def scope(self, request: Request) -> Members | None:
+        """At a bare name (not after a dot, a string or a comment), the names the document binds or uses,
+        the builtins and the keywords, for the decoder's scopeBonus; None elsewhere or with it off."""
+        if self.settings.scope_bonus <= 0:
+            return None
+        line = request.prefix[request.prefix.rfind("\n") + 1 :]
+        match = _BARE_NAME.search(line[-MAX_NAME_LINE:])
+        if match is None or "#" in line or (line.count('"') + line.count("'")) % 2:
+            return None
+        from inkling.context.names import known
+        from inkling.context.scope import BUILTINS, KEYWORDS
+
+        end = request.suffix.find("\n")
+        document = known(request.prefix[: len(request.prefix) - len(line)], "" if end < 0 else request.suffix[end:])
+        names = document.names | BUILTINS | KEYWORDS
+        if self._scope[0] != names:  # the masks of a set of names are kept while the set stays the same
+            self._scope = (names, {})
+        return Members(frozenset(n.encode() for n in names), match.group(1).encode(), self._scope[1])
 
     def _style(self, request: Request) -> Style | None:
         """The document's style, detected again once its length has changed by STYLE_REREAD characters."""
@@ -321,7 +310,14 @@ class Engine:
             return None
         request = Request(target.prefix, target.suffix, document)
         unsafe = self.settings.unsafe_suggestions
-        context = Context(target.prefix, target.suffix, "block", self._style(request), unsafe)
+        context = Context(
+            target.prefix,
+            target.suffix,
+            "block",
+            self._style(request),
+            unsafe,
+            NameCheck(_path(document.split("#", 1)[0])),
+        )
         texts: list[str] = []
         for hypothesis in found:  # decoding starts them with code, at the target's indentation
             suggestion = run(hypothesis.text, context, self.settings.min_chars)
@@ -377,19 +373,13 @@ class Engine:
                 self.last_latency_ms = (time.perf_counter() - start) * 1000
             return result
 
-        with self._lock:
-            self._pending += 1
         future = self.executor.submit(job)
-        future.add_done_callback(self._served)
+        self.feeder.request(future)
         try:
             return await asyncio.wrap_future(future)
         except asyncio.CancelledError:  # $/cancelRequest: the model thread stops at its next token
             stop.set()
             raise
-
-    def _served(self, _: object) -> None:
-        with self._lock:
-            self._pending -= 1
 
     async def complete(self, request: Request) -> Suggestion | None:
         """The inline suggestion; None when there is none or a newer request for the document superseded it."""
@@ -429,9 +419,7 @@ class Engine:
     def forget(self, document: str) -> None:
         """Drop a closed document's cached state and style (on the model thread, which uses them)."""
 
-        with self._lock:
-            self._texts.pop(document, None)
-            self._quiet.pop(document, None)
+        self.feeder.forget(document)
 
         def drop() -> None:
             self._styles.pop(document, None)

@@ -15,11 +15,13 @@ import keyword
 import logging
 import re
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from parso.utils import split_lines
 
@@ -32,6 +34,7 @@ MAX_LINE_CHARS = 10_000
 MAX_WARM_MODULES = 32
 MAX_PENDING = 8  # queued names() jobs beyond this are dropped, oldest first
 MAX_PENDING_WARM = 64  # the same for warm-up steps (each holds its document)
+STATS_SAMPLES = 1000  # the timings kept for stats(): the most recent ones
 _PARTIAL = re.compile(r"[^\W\d]\w*\Z")
 _IMPORT_STMT = re.compile(r"\s*(?:from|import)\b")
 _MODULE = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*\Z")
@@ -202,6 +205,66 @@ class _Worker:
         self._thread.join(timeout)
 
 
+def _percentile(values: Iterable[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in [0, 100]) of the values, None for none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = (len(ordered) - 1) * q / 100.0
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _samples() -> deque[float]:
+    return deque(maxlen=STATS_SAMPLES)
+
+
+@dataclass
+class _Stats:
+    """What the analysis cost the callers and jedi: counts since the start, the recent timings in ms."""
+
+    cached: int = 0  # names() at a member point answered from the cache
+    in_time: int = 0  # ... answered by a job that finished within the caller's budget
+    missed: int = 0  # ... the budget ran out: the caller went on without names
+    jobs: int = 0  # names() jobs jedi ran
+    failed: int = 0  # ... of which jedi raised (or its process died)
+    dropped: int = 0  # jobs dropped from the queue before they ran (more than MAX_PENDING waited)
+    warm_jobs: int = 0
+    wait_ms: deque[float] = field(default_factory=_samples)  # names() at a member point: the caller's wait
+    jedi_ms: deque[float] = field(default_factory=_samples)  # a names() job: jedi's own time
+    answer_ms: deque[float] = field(default_factory=_samples)  # a names() job: queued until answered
+    warm_ms: deque[float] = field(default_factory=_samples)  # a warm-up step: jedi's own time
+
+    def to_json(self, samples: bool) -> dict[str, Any]:
+        series = {
+            "waitMs": self.wait_ms,
+            "jediMs": self.jedi_ms,
+            "answerMs": self.answer_ms,
+            "warmMs": self.warm_ms,
+        }
+        out: dict[str, Any] = {
+            "calls": self.cached + self.in_time + self.missed,
+            "cached": self.cached,
+            "inTime": self.in_time,
+            "missed": self.missed,
+            "jobs": self.jobs,
+            "failed": self.failed,
+            "dropped": self.dropped,
+            "warmJobs": self.warm_jobs,
+        }
+        for name, values in series.items():
+            out[name] = {
+                "count": len(values),
+                "p50": _percentile(values, 50),
+                "p95": _percentile(values, 95),
+                "max": max(values, default=None),
+            }
+            if samples:
+                out[name]["samples"] = [round(v, 2) for v in values]
+        return out
+
+
 def _settle(future: Future[_Result], result: _Result) -> None:
     """Give `future` its result unless it already has one (dropped or closed meanwhile)."""
     with contextlib.suppress(InvalidStateError):
@@ -222,6 +285,24 @@ class MemberAnalyzer:
         self._jedi = JediProcess()
         self._warm_generation: dict[str, int] = {}
         self._warmed = False  # jedi's builtins are loaded by the first warm-up
+        self._stats = _Stats()
+        self._stats_lock = threading.Lock()
+
+    def stats(self, samples: bool = False) -> dict[str, Any]:
+        """What the analysis cost so far, as JSON: how names() at member points were answered (`cached`,
+        `inTime`, `missed`: the budget ran out), jedi's jobs, and p50 / p95 / max in ms of the callers' waits
+        (`waitMs`), of jedi's own time per names() job (`jediMs`) and per warm-up step (`warmMs`), and of a
+        job's time from queued to answered (`answerMs`), over the last STATS_SAMPLES of each; with `samples`,
+        the timings themselves too."""
+        with self._stats_lock:
+            return self._stats.to_json(samples)
+
+    def _count(self, outcome: str, started: float) -> None:
+        """One names() call at a member point: how it was answered and how long the caller waited."""
+        waited = 1000 * (time.perf_counter() - started)
+        with self._stats_lock:
+            setattr(self._stats, outcome, getattr(self._stats, outcome) + 1)
+            self._stats.wait_ms.append(waited)
 
     def names(
         self,
@@ -248,6 +329,7 @@ class MemberAnalyzer:
     def _names(
         self, uri: str, source: str, line: int, column: int, path: str | None, budget_ms: float
     ) -> frozenset[str] | None:
+        started = time.perf_counter()
         if self._closed or len(source) > MAX_SOURCE_CHARS or line < 0 or column < 0:
             return None
         lines = split_lines(source, keepends=True)
@@ -265,31 +347,47 @@ class MemberAnalyzer:
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
-                return self._cache[key]
+                cached = self._cache[key]
+                self._count("cached", started)
+                return cached
             future = self._inflight.get(key)
             if future is None:
                 future = Future()
                 self._inflight[key] = future
                 self._submit_names(key, future, source, line + 1, dot_column, path)
         try:
-            return future.result(timeout=max(budget_ms, 0.0) / 1000)
+            result = future.result(timeout=max(budget_ms, 0.0) / 1000)
         except FutureTimeout:
+            self._count("missed", started)
             return None
+        self._count("in_time", started)
+        return result
 
     def _submit_names(
         self, key: _Key, future: Future[_Result], source: str, line: int, column: int, path: str | None
     ) -> None:
         """Queue the jedi job for `key` (lock held); the oldest queued jobs beyond MAX_PENDING are dropped."""
 
+        queued = time.perf_counter()
+
         def run() -> None:
             result: _Result = None
+            failed = False
+            started = time.perf_counter()
             try:
                 found = self._jedi.call(
                     "complete", source=source, path=path, uri=key[0], line=line, column=column
                 )
                 result = frozenset(found) or None
             except Exception:
+                failed = True
                 log.warning("jedi failed on %s at %d:%d", key[0], line, column, exc_info=True)
+            done = time.perf_counter()
+            with self._stats_lock:
+                self._stats.jobs += 1
+                self._stats.failed += failed
+                self._stats.jedi_ms.append(1000 * (done - started))
+                self._stats.answer_ms.append(1000 * (done - queued))
             with self._lock:
                 self._inflight.pop(key, None)
                 self._cache[key] = result
@@ -302,6 +400,8 @@ class MemberAnalyzer:
             stale = self._inflight.pop(dropped.key, None) if dropped.key is not None else None
             if stale is not None:
                 _settle(stale, None)
+            with self._stats_lock:
+                self._stats.dropped += 1
 
     def warm(self, uri: str, source: str, path: str | None = None) -> None:
         """Let jedi parse `source` and load its imports in the background, behind any names() job; returns at once."""
@@ -332,14 +432,34 @@ class MemberAnalyzer:
                 found = self._jedi.call("imports", source=source, path=path, uri=uri)
                 modules = {name for name in found if _MODULE.match(name)}
                 for name in sorted(modules)[:MAX_WARM_MODULES]:
-                    worker.submit(1, _Job(functools.partial(module, name)), limit=MAX_PENDING_WARM)
+                    step = self._timed(functools.partial(module, name), current)
+                    worker.submit(1, _Job(step), limit=MAX_PENDING_WARM)
 
             if not self._warmed:
                 self._warmed = True
-                worker.submit(1, _Job(builtins))
-            worker.submit(1, _Job(parse), limit=MAX_PENDING_WARM)
+                worker.submit(1, _Job(self._timed(builtins)))
+            worker.submit(1, _Job(self._timed(parse, current)), limit=MAX_PENDING_WARM)
         except Exception:
             log.warning("warming %s failed", uri, exc_info=True)
+
+    def _timed(
+        self, step: Callable[[], None], wanted: Callable[[], bool] = lambda: True
+    ) -> Callable[[], None]:
+        """The warm-up step, its time counted in stats() unless it is no longer `wanted` (a newer warm-up of
+        its document came) and so does nothing; errors pass through to the worker's log."""
+
+        def run() -> None:
+            if not wanted():
+                return
+            started = time.perf_counter()
+            try:
+                step()
+            finally:
+                with self._stats_lock:
+                    self._stats.warm_jobs += 1
+                    self._stats.warm_ms.append(1000 * (time.perf_counter() - started))
+
+        return run
 
     def close(self) -> None:
         """Stop the worker; later calls answer None."""

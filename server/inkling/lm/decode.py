@@ -35,6 +35,7 @@ class DecodeConfig:
     fill_in_the_middle: bool = False
     cache_weight: float = 0.0  # the document's n-gram cache in the next-token mixture (lm/cache.py); 0: off
     n_best: int = 1  # line modes: finished hypotheses (up to beam_width) before the search may stop
+    scope_bonus: float = 0.0  # at a bare name, log-probability taken from tokens that start no name in scope
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def beam_search(
     cache: NgramCache | None = None,
     context: list[int] | None = None,
     members: Members | None = None,
+    scope: Members | None = None,
 ) -> list[Generation] | None:
     """Finished hypotheses, best first, from the prompt's next-token logits (V,) and state (batch 1).
     With a `cache` of the document, its n-gram distribution after `context` (the prompt's last tokens)
@@ -92,7 +94,9 @@ def beam_search(
 
     Generated text must start with `stem` (token healing). The end-of-file token ends a hypothesis (after a
     fill-in-the-middle prompt it closes the middle). With `members` (the cursor stands after `expr.`), the
-    identifier generated there must be one of their names. None when cancelled, checked at every token.
+    identifier generated there must be one of their names; with `scope` (the cursor stands at a bare name),
+    tokens that start an identifier no name of theirs starts lose `config.scope_bonus` of log-probability.
+    None when cancelled, checked at every token.
     """
     width = config.beam_width
     max_steps = config.max_tokens * (config.max_lines if mode in _MULTILINE else 1)
@@ -104,7 +108,9 @@ def beam_search(
     line = current_line.encode()
     head = line[: len(line) - len(stem)] if line.endswith(stem) else b""
     if not line.endswith(stem):
-        members = None  # the healed stem reaches back over the line start: no member point to anchor
+        members = scope = None  # the healed stem reaches back over the line start: no point to anchor
+    if config.scope_bonus <= 0:
+        scope = None
     for step in range(max_steps):
         if cancelled():  # a newer keystroke makes this answer useless
             return None
@@ -125,6 +131,10 @@ def beam_search(
                 if mode == "code":  # after a comment, code: not another comment
                     banned = banned | vocab.comment_mask
             row = logp[b] if cache is None else cache.mix(logp[b], [*(context or [])[-ORDER:], *beam.tokens])
+            if scope is not None:
+                off = _off_scope(vocab, scope, scope.start(line) - len(head), beam.out, stem)
+                if off is not None:
+                    row = row - config.scope_bonus * off
             top = _top(np.where(banned, -np.inf, row), width)
             candidates += [(beam.logprob + v, b, t) for v, t in top if v > -np.inf]
         candidates.sort(key=lambda c: c[0], reverse=True)
@@ -187,6 +197,21 @@ def _member_banned(vocab: Vocab, members: Members, start: int, out: bytes, banne
     banned = banned.copy()
     banned[crossing] = True
     return banned
+
+
+def _off_scope(vocab: Vocab, scope: Members, start: int, out: bytes, stem: bytes) -> np.ndarray | None:
+    """The tokens that would make the identifier at the cursor (`start` bytes into the generated text) one
+    that no name in `scope` starts with; None once it is finished."""
+    if len(out) < start:  # the token crosses the identifier's start (token healing): judged past it
+        lead = stem[len(out) : start]
+        crossing: np.ndarray = vocab.word_after(lead) & ~scope.after(vocab, lead)
+        return crossing
+    ident = out[start:]
+    allowed = scope.allowed(vocab, ident)
+    if allowed is None:
+        return None
+    off: np.ndarray = vocab.word_after(b"") & ~allowed if not ident else ~allowed
+    return off
 
 
 def _finish(finished: list[Generation], generation: Generation, mode: DecodeMode) -> None:

@@ -38,6 +38,15 @@ class Members:
             self._masks[ident] = mask
         return mask
 
+    def after(self, vocab: Vocab, lead: bytes) -> np.ndarray:
+        """The tokens that are `lead` and then the start of a legal name (or a whole one and a delimiter):
+        where token healing makes the first token cross the identifier's start."""
+        key = b"\0" + lead
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = _allowed(vocab, self.names, b"", lead)
+            self._masks[key] = mask
+        return mask
 
     def accepts(self, ident: bytes, more: bytes) -> bool:
         """Whether the identifier `ident` generated so far may go on with the bytes `more`."""
@@ -48,17 +57,17 @@ class Members:
         return text[:end] in self.names
 
 
-def _allowed(vocab: Vocab, names: frozenset[bytes], ident: bytes) -> np.ndarray:
+def _allowed(vocab: Vocab, names: frozenset[bytes], ident: bytes, lead: bytes = b"") -> np.ndarray:
     mask = np.zeros(len(vocab.bytes), dtype=bool)
     for name in names:
         if not name.startswith(ident):
             continue
-        rest = name[len(ident) :]
-        if not rest:  # a whole name: a delimiter, or the end, may follow
+        rest = lead + name[len(ident) :]
+        if rest == lead:  # a whole name: a delimiter, or the end, may follow
             mask |= vocab.delimiter_mask
             mask[vocab.eot] = True
             continue
-        inside = [vocab.token(rest[:k]) for k in range(1, len(rest) + 1)]  # tokens within the name
+        inside = [vocab.token(rest[:k]) for k in range(len(lead) + 1, len(rest) + 1)]  # tokens within the name
         mask[[token for token in inside if token is not None]] = True
         for piece, token in vocab.starting_with(rest):  # tokens that finish the name and go on past it
             if len(piece) > len(rest) and not is_word_byte(piece[len(rest)]):

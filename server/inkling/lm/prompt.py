@@ -77,6 +77,16 @@ class Vocab:
         """The ids of `text`, as the tokenizer gives them (pieces already seen are not encoded again)."""
         return self.encoder.encode(text)
 
+    def word_after(self, lead: bytes) -> np.ndarray:
+        """The tokens that are `lead` and then a byte of an identifier."""
+        key = b"\1" + lead
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = np.zeros(len(self.bytes), dtype=bool)
+            mask[[t for piece, t in self.starting_with(lead) if len(piece) > len(lead) and is_word_byte(piece[len(lead)])]] = True
+            self._masks[key] = mask
+        return mask
+
     def token(self, piece: bytes) -> int | None:
         """The ordinary token whose bytes are exactly `piece`, if there is one."""
         return self._by_bytes.get(piece)

@@ -152,9 +152,11 @@ class Runtime:
         document: str = "",
         cancelled: Callable[[], bool] = lambda: False,
         members: Members | None = None,
+        scope: Members | None = None,
     ) -> list[Generation] | None:
         """Hypotheses for the cursor between prefix and suffix, best first; None when cancelled. With
-        `members`, the identifier after the member-access dot at the cursor is one of their names."""
+        `members`, the identifier after the member-access dot at the cursor is one of their names; with
+        `scope`, an identifier there that starts none of their names costs `config.scope_bonus`."""
         config = config or DecodeConfig()
 
         def prompt_of(context_chars: int) -> Prompt:
@@ -166,7 +168,7 @@ class Runtime:
             whole = prompt_of(len(prefix))  # the window's instead while the file is not fed that far yet
             if self._to_feed(document, whole.ids) <= self._to_feed(document, prompt.ids):
                 prompt = whole
-        return self._decode(prompt, mode, config, document, cancelled, members)
+        return self._decode(prompt, mode, config, document, cancelled, members, scope)
 
     def _to_feed(self, document: str, ids: list[int]) -> int:
         """How many of `ids` the model would have to read, from the best state kept for the document."""
@@ -193,6 +195,7 @@ class Runtime:
         document: str,
         cancelled: Callable[[], bool],
         members: Members | None = None,
+        scope: Members | None = None,
     ) -> list[Generation] | None:
         state = self._prompt_state(document, prompt.ids, cancelled)
         if state is None:
@@ -212,4 +215,5 @@ class Runtime:
             cache,
             prompt.ids,
             members,
+            scope,
         )

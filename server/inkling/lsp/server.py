@@ -126,6 +126,16 @@ def build_server(model_dir: Path) -> InklingServer:
             document_text(ls.workspace.get_text_document(params.text_document.uri)).source,
         )
 
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: InklingServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+
+        def text() -> str | None:  # read when the model thread gets to it, so typing costs nothing here
+            document = ls.workspace.text_documents.get(uri)
+            return None if document is None else document_text(document).source
+
+        ls.engine.changed(uri, text)
+
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: InklingServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.engine.forget(params.text_document.uri)
@@ -285,6 +295,10 @@ def build_server(model_dir: Path) -> InklingServer:
                 "config": checkpoint.config.to_dict(),
                 "training": checkpoint.meta.get("training", {}),
                 "lastLatencyMs": ls.engine.last_latency_ms,
+                # the static analysis's cost so far (MemberAnalyzer.stats); its timings too with "analysisSamples"
+                "analysis": ls.engine.analyzer.stats("analysisSamples" in args)
+                if ls.engine.settings.constrain_members
+                else None,
             }
 
         return await ls.engine.call(info)

@@ -176,3 +176,33 @@ def test_jedi_runs_in_a_child_process_and_a_dead_one_is_replaced() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.split() == ["True", "True", "False"], done.stdout + done.stderr[-2000:]
+
+
+def test_stats_count_how_each_call_was_answered_and_what_jedi_cost() -> None:
+    fresh = MemberAnalyzer()
+    try:
+        empty = fresh.stats()
+        assert (empty["calls"], empty["jobs"], empty["jediMs"]["p50"]) == (0, 0, None)
+        source = "import os\nos.path.getsi"
+        assert _names(fresh, "file:///m.py", source) is not None  # computed within a generous budget
+        assert _names(fresh, "file:///m.py", source + "z") is not None  # the same receiver: from the cache
+        assert _names(fresh, "file:///m.py", "x = 1.") is None  # not a member point: not counted
+        missed = "import string\nstring.asc"
+        assert _names(fresh, "file:///n.py", missed, budget_ms=0.0) is None  # the budget ran out
+        deadline = time.monotonic() + 15
+        while fresh.stats()["jobs"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the missed job finishes in the background
+        stats = fresh.stats(samples=True)
+        assert (stats["calls"], stats["inTime"], stats["cached"], stats["missed"]) == (3, 1, 1, 1)
+        assert (stats["jobs"], stats["failed"], stats["dropped"]) == (2, 0, 0)
+        assert stats["waitMs"]["count"] == 3 and len(stats["waitMs"]["samples"]) == 3
+        jedi = stats["jediMs"]
+        assert jedi["count"] == 2 and 0 < jedi["p50"] <= jedi["p95"] <= jedi["max"]
+        assert all(a >= j for a, j in zip(stats["answerMs"]["samples"], jedi["samples"], strict=True))
+        assert "samples" not in fresh.stats()["jediMs"]
+        fresh.warm("file:///o.py", "import json\njson.")
+        while fresh.stats()["warmJobs"] < 3 and time.monotonic() < deadline:  # builtins, the parse, json
+            time.sleep(0.05)
+        assert fresh.stats()["warmMs"]["count"] == 3
+    finally:
+        fresh.close()

@@ -56,3 +56,18 @@ def test_past_the_identifier_the_constraint_lets_go(shipped: Checkpoint) -> None
     """After `os.path.join` the arguments are the model's own: the mask covers the name only."""
     (line,) = _lines(Runtime(shipped), "import os\n\nfull = os.path.", Members.of({"join"}), width=1)
     assert line.startswith("join(") and len(line) > len("join(")
+
+
+@pytest.mark.parametrize("prefix", ["def f(a):\n    y = ", "def f(a):\n    y = zeb", "def f(a):\n    return (a, "])
+def test_at_a_bare_name_the_scope_bonus_turns_identifiers_to_names_in_scope(shipped: Checkpoint, prefix: str) -> None:
+    scope = Members.of({"zebra_quux", "a"}, re.search(r"\w*$", prefix).group())  # type: ignore[union-attr]
+    config = DecodeConfig(beam_width=3, n_best=3, scope_bonus=30.0)
+    found = Runtime(shipped).generate(prefix, "\n", "line", config, scope=scope)
+    free = Runtime(shipped).generate(prefix, "\n", "line", DecodeConfig(beam_width=3, n_best=3), scope=scope)
+    assert found and free
+    typed = scope.typed.decode()
+    for text in [typed + g.text for g in found]:
+        name = re.match(r"[A-Za-z_]\w*", text)
+        assert name is None or name.group() in {"zebra_quux", "a"}, text
+    assert any(re.match(r"[A-Za-z_]\w*", typed + g.text) for g in free)  # the model alone names other things
+    assert [g.text for g in found] != [g.text for g in free]

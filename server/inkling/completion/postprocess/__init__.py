@@ -15,6 +15,7 @@ from inkling.completion.postprocess.autoclose import replace_autoclosed
 from inkling.completion.postprocess.context import Context
 from inkling.completion.postprocess.indentation import reindent
 from inkling.completion.postprocess.length import drop_short
+from inkling.completion.postprocess.names import check_names
 from inkling.completion.postprocess.repetition import drop_repeats
 from inkling.completion.postprocess.restyle import restyle
 from inkling.completion.postprocess.safety import check_safety
@@ -38,6 +39,7 @@ PASSES: tuple[Pass, ...] = (  # run in this order; the length pass (it takes `mi
     replace_autoclosed,
     reindent,
     keep_valid,
+    check_names,
     restyle,
     check_safety,
 )

@@ -6,10 +6,13 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inkling.completion.types import Mode, Suggestion
 from inkling.style.detect import Style
+
+if TYPE_CHECKING:
+    from inkling.context.names import NameCheck
 
 _SAMPLE = 200  # lines on each side of the cursor that the cached helpers look at
 
@@ -23,6 +26,7 @@ class Context:
     mode: Mode
     style: Style | None = None  # the file's style, to rewrite the suggestion in; None leaves it as generated
     unsafe: str = "hide"  # what to do with a suggestion `style.safety` flags: "hide" it or "mark" it
+    names: NameCheck | None = None  # the check of the suggestion's names and imports; None: not checked
 
     @cached_property
     def line_before(self) -> str:
