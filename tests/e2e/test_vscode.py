@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("INKLING_SKIP_E2E") == "1", reason="INKLING_SKIP_E2E=1: the VS Code end-to-end test is off"
 )
 
-TYPED = ".path."
+TYPED = ".path.join(root, "  # the model alone writes `abspath(path)` after `.path.`, which names an undefined `path`
 # A small, realistic module whose last line is unfinished: the test types TYPED after `os` and takes the suggestion.
 PATHS_PY = '''"""Where the project keeps its files."""
 
