@@ -12,18 +12,19 @@ it is copied into a temporary workspace, and per cut point the file on disk ther
 nor on disk; the original is put back after the cut. Both servers get the copy as their workspace folder.
 
 Member cut points are seeded among NAME tokens that follow a `.` after a name, `)` or `]`, `--typed`
-characters into the member. Per cut, for inkling: the document is opened as it was at the dot (the
-analysis reads it in the background: `--warm-s`, constrained runs only), an inline completion is asked at the
-dot `--lead-s` before the member's first characters are typed (a typist's previous keystroke), then the
-inline completion at the cut is scored (exact match and edit similarity of the rest of the line, first
-token), and the completion list at the cut: top-1 / top-5 is the member's name (what is typed plus the rest
-of the identifier) as the first / among the first five items by sortText then label. jedi-language-server
-gets the same document and position once; its list is scored the same way. The analysis's counters
-(MemberAnalyzer.stats, from the server's inkling.modelInfo) are read around the scored inline request, so
-the table says how that keystroke's analysis was answered: from the cache, in time, or the budget ran out.
+characters into the member. Per cut, for inkling: the document is opened as it was at the dot and left
+`--warm-s` (the server reads it in the background after didOpen: the model's whole-file state in both runs,
+the analysis when constrained), an inline completion is asked at the dot `--lead-s` before the member's first
+characters are typed (a typist's previous keystroke), then the inline completion at the cut is scored (exact
+match and edit similarity of the rest of the line, first token), and the completion list at the cut: top-1 /
+top-5 is the member's name (what is typed plus the rest of the identifier) as the first / among the first five
+items by sortText then label. jedi-language-server gets the same document and position once; its list is
+scored the same way. The analysis's counters (MemberAnalyzer.stats, from the server's inkling.modelInfo) are
+read around the scored inline request, so the table says how that keystroke's analysis was answered: from the
+cache, in time, or the budget ran out.
 
 --overall N: N seeded cut points among all tokens that are not first on their line (EVALUATION.md), each a
-freshly opened document (read `--warm-s` first when constrained), one inline completion; scored on all of
+freshly opened document (left `--warm-s` first, as above), one inline completion; scored on all of
 them and on those right after a member-access dot.
 """
 
@@ -204,7 +205,7 @@ async def inkling_members(
         uri = Path(case.path).resolve().as_uri()
         with on_disk(case.path, case.doc):
             session.set_text(uri, case.at_dot)
-            if constrain and args.warm_s:  # the editor opened the file a moment ago
+            if args.warm_s:  # the editor opened the file a moment ago
                 await asyncio.sleep(args.warm_s)
             if args.lead_s:  # a keystroke earlier, right at the dot, asked already; then the user typed on
                 await session.request(INLINE, inline_params(uri, position_of(case.at_dot, case.dot)))
@@ -261,7 +262,7 @@ async def jls_members(session: Session, cases: list[Case]) -> list[dict[str, Any
 
 
 async def inkling_overall(
-    session: Session, examples: list[Example], texts: dict[str, str], constrain: bool, warm_s: float
+    session: Session, examples: list[Example], texts: dict[str, str], warm_s: float
 ) -> list[dict[str, Any]]:
     records = []
     for example in examples:
@@ -269,7 +270,7 @@ async def inkling_overall(
         uri = Path(example.cut.path).resolve().as_uri()
         with on_disk(example.cut.path, doc):
             session.set_text(uri, doc)
-            if constrain and warm_s:
+            if warm_s:
                 await asyncio.sleep(warm_s)
             request = session.send(INLINE, inline_params(uri, position_of(doc, cursor)))
             answer = await session.wait(request)
@@ -447,9 +448,7 @@ async def run_package(
             init = {**settings, "constrainMembers": constrain}
             session = await Session.start("inkling", inkling_cmd(args.model), init, root=root)
             try:
-                out[f"overall_{name}"] = await inkling_overall(
-                    session, examples, texts, constrain, args.warm_s
-                )
+                out[f"overall_{name}"] = await inkling_overall(session, examples, texts, args.warm_s)
                 if constrain:
                     out[f"overall_{name}_stats"] = await analysis(session, samples=True)
             finally:
@@ -487,7 +486,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> dict[str,
                     (package, name, line_row([x for x in records if x["member"]]))
                 )
     how = (
-        f"--typed {args.typed}, --lead-s {args.lead_s:g}, --warm-s {args.warm_s:g} (constrained only), "
+        f"--typed {args.typed}, --lead-s {args.lead_s:g}, --warm-s {args.warm_s:g}, "
         f"--budget-ms {args.budget_ms:g}, seed {args.seed}"
     )
     print_table(
@@ -507,7 +506,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> dict[str,
     if tables["overall"]:
         print_table(
             f"line completion at {args.overall} seeded cut points per package (token starts, each a freshly "
-            f"opened document; --warm-s {args.warm_s:g} when constrained)",
+            f"opened document, left --warm-s {args.warm_s:g} before the request)",
             tables["overall"],
         )
         print_table("... the same at the cuts right after a member-access dot", tables["overall_members"])
@@ -540,7 +539,7 @@ def main() -> int:
     parser.add_argument("--cuts", type=int, default=100, help="member-access cut points per package")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget-ms", type=float, default=15.0, help="the setting analysisBudgetMs")
-    parser.add_argument("--warm-s", type=float, default=1.0, help="constrained: read each document this long")
+    parser.add_argument("--warm-s", type=float, default=1.0, help="leave each opened document this long")
     parser.add_argument("--typed", type=int, default=1, help="characters of the member typed at the cut")
     parser.add_argument("--lead-s", type=float, default=0.15, help="ask at the dot this long before the cut")
     parser.add_argument("--overall", type=int, default=0, help="also N uniformly drawn line-completion cuts")
