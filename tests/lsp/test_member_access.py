@@ -62,3 +62,16 @@ def test_the_completion_list_after_a_dot_holds_the_receivers_members_only() -> N
     assert not {"if", "for", "return", "Invoice"} & set(labels)  # keywords and other names are not members
     kinds = {item.label: item.kind for item in found}
     assert kinds["customer_name"] in (types.CompletionItemKind.Field, types.CompletionItemKind.Text)
+
+
+def test_the_analysis_process_leaves_no_folder_behind() -> None:
+    import tempfile
+    from pathlib import Path
+
+    def folders() -> set[Path]:
+        root = Path(tempfile.gettempdir())
+        return {*root.glob("inkling-jedi-*"), *root.glob("inkling-context-*")}
+
+    before = folders()
+    assert _suggestion(PATIENT, INVOICE, 6, 48) is not None  # jedi answered: its process ran
+    assert folders() <= before

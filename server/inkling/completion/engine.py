@@ -416,6 +416,11 @@ class Engine:
         """Run `work` on the model thread (loading, switching models, forgetting a document)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
+    def close(self) -> None:
+        """Stop the static analysis's process (and remove its folder); the model thread ends with the process."""
+        if self._analyzer is not None:
+            self._analyzer.close()
+
     def forget(self, document: str) -> None:
         """Drop a closed document's cached state and style (on the model thread, which uses them)."""
 

@@ -89,7 +89,9 @@ class Jedi:
         self.jedi = jedi
         self.environment = jedi.InterpreterEnvironment()
         self.projects: dict[str, Any] = {}
-        self.scratch = tempfile.mkdtemp(prefix="inkling-context-")  # the project of documents without a path
+        # The project of documents without a path, in the parent's folder (the child's working directory),
+        # which the parent removes: a killed child leaves nothing behind.
+        self.scratch = tempfile.mkdtemp(prefix="inkling-context-", dir=os.getcwd())
 
     def complete(self, source: str, path: str | None, uri: str, line: int, column: int) -> list[str]:
         """The names jedi completes at (line 1-based, column 0-based)."""

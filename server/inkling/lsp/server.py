@@ -56,6 +56,11 @@ class InklingServer(LanguageServer):
         self.training = False  # one workspace training at a time
         self._status_sent = 0.0
 
+    def shutdown(self) -> None:
+        """Stop the engine's helper process, then what pygls stops."""
+        self.engine.close()
+        super().shutdown()  # type: ignore[no-untyped-call]
+
     def say(self, level: int, message: str) -> None:
         """To stderr and to the client's log (`window/logMessage`)."""
         log.log(level, message)

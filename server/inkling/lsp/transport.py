@@ -98,7 +98,7 @@ def serve_stdio(server: InklingServer, stdin: BinaryIO, stdout: BinaryIO, max_me
         log.error("the client closed the connection")
         return 1
     finally:
-        server.shutdown()  # type: ignore[no-untyped-call]
+        server.shutdown()
 
 
 def _thread_reader(fd: int) -> Callable[[], Awaitable[bytes]]:
@@ -144,7 +144,7 @@ def serve_tcp(server: InklingServer, host: str, port: int, token: str, max_messa
     try:
         return asyncio.run(main())
     finally:
-        server.shutdown()  # type: ignore[no-untyped-call]
+        server.shutdown()
 
 
 class _OneClient:
