@@ -33,13 +33,17 @@ class PieceEncoder:
 
     def encode(self, text: str) -> list[int]:
         parts = pieces(text)
-        missing = list({part for part in parts if part not in self._ids})
+        unique = set(parts)
+        known = {part: self._ids[part] for part in unique if part in self._ids}
+        missing = [part for part in unique if part not in known]
         if missing:
+            for part, encoding in zip(missing, self.tokenizer.encode_batch(missing), strict=True):
+                known[part] = encoding.ids
             if len(self._ids) + len(missing) > PIECES:
                 self._ids.clear()
-            for part, encoding in zip(missing, self.tokenizer.encode_batch(missing), strict=True):
-                self._ids[part] = encoding.ids
+            if len(missing) <= PIECES:  # a text of more pieces than the cache holds is encoded every time
+                self._ids.update((part, known[part]) for part in missing)
         ids: list[int] = []
         for part in parts:
-            ids += self._ids[part]
+            ids += known[part]
         return ids

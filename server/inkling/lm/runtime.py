@@ -26,6 +26,7 @@ FAR_STRIDE = 256  # and further back every FAR_STRIDE tokens: one long call is t
 SPINE_STRIDE = 32  # along a whole document a state every SPINE_STRIDE tokens (3 KiB each for the shipped model),
 SPINE_STATES = 1024  # and at most about this many per document: a longer one's stride grows
 SPINES = 24  # documents whose spine is kept (least recently used first out)
+MAX_WHOLE_CHARS = 300_000  # a longer document is read through the window only (tokenizing it takes seconds)
 
 
 def single_thread() -> None:
@@ -91,7 +92,10 @@ class Runtime:
     def warm(self, document: str, text: str, stop: Callable[[], bool]) -> bool:
         """Feed the whole of `text` (the document's contents) and keep states along it, from the first token
         that differs from what was fed before; True once done, False when `stop()` said to pause (what was
-        fed is kept, and the next call goes on from there)."""
+        fed is kept, and the next call goes on from there). A text over MAX_WHOLE_CHARS is not fed."""
+        if len(text) > MAX_WHOLE_CHARS:
+            self._spines.pop(document, None)
+            return True
         ids = [self.vocab.eot, *self.vocab.encode(spaces_for_tabs(text))]
         old = self._spines.pop(document, None)
         start, _ = _start(old, ids)
@@ -164,7 +168,7 @@ class Runtime:
             return build_prompt(self.vocab, prefix, suffix, context_chars, config.suffix_chars, fim)
 
         prompt = prompt_of(config.context_chars)
-        if config.whole_file and len(prefix) > config.context_chars:
+        if config.whole_file and config.context_chars < len(prefix) and len(prefix) + len(suffix) <= MAX_WHOLE_CHARS:
             whole = prompt_of(len(prefix))  # the window's instead while the file is not fed that far yet
             if self._to_feed(document, whole.ids) <= self._to_feed(document, prompt.ids):
                 prompt = whole

@@ -12,6 +12,7 @@ import pytest
 from tokenizers import Tokenizer
 
 import inkling
+import inkling.lm.pieces
 from inkling.lm.checkpoint import Checkpoint, load_checkpoint
 from inkling.lm.decode import DecodeConfig
 from inkling.lm.pieces import PieceEncoder, pieces
@@ -40,6 +41,15 @@ def test_pieces_encode_exactly_as_the_whole_text(shipped: Checkpoint) -> None:
         assert encoder.encode(text) == tokenizer.encode(text).ids
         cut = len(text) // 3  # a prefix ending mid-line, as a cursor leaves it
         assert encoder.encode(text[:cut]) == tokenizer.encode(text[:cut]).ids
+
+
+def test_pieces_encode_exactly_when_the_cache_overflows(shipped: Checkpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inkling.lm.pieces, "PIECES", 8)
+    encoder = PieceEncoder(shipped.tokenizer)
+    small = "".join(f"value_{i} = compute({i})\n" for i in range(5))
+    large = "".join(f"value_{i} = compute({i})\n" for i in range(30))
+    for text in (small, large, small + "x = 1\n", large, small):
+        assert encoder.encode(text) == shipped.tokenizer.encode(text).ids
 
 
 def _line_ends(text: str, count: int, seed: int = 0) -> list[int]:
