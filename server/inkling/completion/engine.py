@@ -7,7 +7,6 @@ gives up at the next token once a newer ticket exists or the request was cancell
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from inkling.completion.gate import decide
 from inkling.completion.generate import Target, find_target
 from inkling.completion.postprocess import Context, run
 from inkling.completion.scaffold import Plan, Scaffold, build
+from inkling.completion.scope import bare_name, names_in_scope
 from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
 from inkling.completion.types import Request, Suggestion
@@ -47,8 +47,6 @@ STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detect
 STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
 CODE_LINES = 24  # the most lines generated code (after a comment, or a function's body) may have
 Cancelled = Callable[[], bool]
-MAX_NAME_LINE = 400  # characters of the cursor's line looked at for a bare name
-_BARE_NAME = re.compile(r"(?:^|[\s(\[{,=:+\-*/%<>!&|^~@;])([A-Za-z_]\w*|)$")  # a name starts or goes on here
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,11 @@ class Engine:
         self._tickets: dict[str, int] = {}
         self._lock = threading.Lock()
         self._analyzer: MemberAnalyzer | None = None  # jedi, loaded once constrainMembers asks for it
-        self._scope: tuple[frozenset[str], dict[bytes, np.ndarray | None]] = (frozenset(), {})
+        self._scope: tuple[frozenset[str], frozenset[bytes], dict[bytes, np.ndarray | None]] = (
+            frozenset(),
+            frozenset(),
+            {},
+        )
         self.feeder = Feeder(self.executor, self._feed)  # whole-file state, read in the background
 
     # --- the model (on the model thread) ---
@@ -201,23 +203,14 @@ class Engine:
         return Members.of(names, point.partial)
 
     def scope(self, request: Request) -> Members | None:
-        """At a bare name (not after a dot, a string or a comment), the names the document binds or uses,
-        the builtins and the keywords, for the decoder's scopeBonus; None elsewhere or with it off."""
-        if self.settings.scope_bonus <= 0:
+        """At a bare name, the names in scope for the decoder's scopeBonus; None elsewhere or with it off."""
+        typed = bare_name(request.prefix) if self.settings.scope_bonus > 0 else None
+        if typed is None:
             return None
-        line = request.prefix[request.prefix.rfind("\n") + 1 :]
-        match = _BARE_NAME.search(line[-MAX_NAME_LINE:])
-        if match is None or "#" in line or (line.count('"') + line.count("'")) % 2:
-            return None
-        from inkling.context.names import known
-        from inkling.context.scope import BUILTINS, KEYWORDS
-
-        end = request.suffix.find("\n")
-        document = known(request.prefix[: len(request.prefix) - len(line)], "" if end < 0 else request.suffix[end:])
-        names = document.names | BUILTINS | KEYWORDS
-        if self._scope[0] != names:  # the masks of a set of names are kept while the set stays the same
-            self._scope = (names, {})
-        return Members(frozenset(n.encode() for n in names), match.group(1).encode(), self._scope[1])
+        names = names_in_scope(request.prefix, request.suffix)
+        if self._scope[0] != names:  # the encoded names and their masks are kept while the names stay
+            self._scope = (names, frozenset(name.encode() for name in names), {})
+        return Members(self._scope[1], typed.encode(), self._scope[2])
 
     def _style(self, request: Request) -> Style | None:
         """The document's style, detected again once its length has changed by STYLE_REREAD characters."""
