@@ -162,9 +162,13 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     home, extensions, user_data, project = (
         tmp_path / name for name in ("home", "extensions", "userdata", "proj")
     )
-    for folder in (home, extensions, user_data / "User", project):
+    for folder in (home, extensions, user_data / "User", user_data / "Machine", project):
         folder.mkdir(parents=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(SETTINGS, indent=2))
+    # The interpreter is a machine-overridable setting: code-server also reads it from the remote machine's
+    # settings, and one full-suite run in five started the server before the user settings carried it.
+    machine = {"inkling.server.pythonPath": str(PYTHON)}
+    (user_data / "Machine" / "settings.json").write_text(json.dumps(machine, indent=2))
     (project / "paths.py").write_text(PATHS_PY)
     (project / "messy.py").write_text(MESSY_PY)
     (project / "shapes.py").write_text(SHAPES_PY)
