@@ -15,7 +15,8 @@ Member cut points are seeded among NAME tokens that follow a `.` after a name, `
 characters into the member. Per cut, for inkling: the document is opened as it was at the dot and left
 `--warm-s` (the server reads it in the background after didOpen: the model's whole-file state in both runs,
 the analysis when constrained), an inline completion is asked at the dot `--lead-s` before the member's first
-characters are typed (a typist's previous keystroke), then the inline completion at the cut is scored (exact
+characters are typed (a typist's previous keystroke; with --from-receiver the document is opened without the
+dot, asked at the receiver's end, and the dot typed `--lead-s` later), then the inline completion at the cut is scored (exact
 match and edit similarity of the rest of the line, first token), and the completion list at the cut: top-1 /
 top-5 is the member's name (what is typed plus the rest of the identifier) as the first / among the first five
 items by sortText then label. jedi-language-server gets the same document and position once; its list is
@@ -105,6 +106,11 @@ class Case:
     def want(self) -> str:
         """The member's whole name: what is typed of it and the rest of the identifier."""
         return self.doc[self.dot : self.cursor] + _NAME.match(self.target).group()  # type: ignore[union-attr]
+
+    @property
+    def before_dot(self) -> str:
+        """The document before the dot was typed."""
+        return self.doc[: self.dot - 1] + self.doc[self.cursor :]
 
     @property
     def at_dot(self) -> str:
@@ -204,10 +210,14 @@ async def inkling_members(
     for case in cases:
         uri = Path(case.path).resolve().as_uri()
         with on_disk(case.path, case.doc):
-            session.set_text(uri, case.at_dot)
+            session.set_text(uri, case.before_dot if args.from_receiver else case.at_dot)
             if args.warm_s:  # the editor opened the file a moment ago
                 await asyncio.sleep(args.warm_s)
-            if args.lead_s:  # a keystroke earlier, right at the dot, asked already; then the user typed on
+            if args.from_receiver:  # a keystroke before: at the receiver's end; then the user typed the dot
+                await session.request(INLINE, inline_params(uri, position_of(case.before_dot, case.dot - 1)))
+                await asyncio.sleep(args.lead_s)
+                session.insert(uri, position_of(case.at_dot, case.dot - 1), ".")
+            if args.lead_s and case.cursor > case.dot:  # a keystroke earlier, right at the dot, asked already; then the user typed on
                 await session.request(INLINE, inline_params(uri, position_of(case.at_dot, case.dot)))
                 await asyncio.sleep(args.lead_s)
             if case.cursor > case.dot:
@@ -487,6 +497,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> dict[str,
                 )
     how = (
         f"--typed {args.typed}, --lead-s {args.lead_s:g}, --warm-s {args.warm_s:g}, "
+        f"{'--from-receiver, ' if args.from_receiver else ''}"
         f"--budget-ms {args.budget_ms:g}, seed {args.seed}"
     )
     print_table(
@@ -541,6 +552,11 @@ def main() -> int:
     parser.add_argument("--budget-ms", type=float, default=15.0, help="the setting analysisBudgetMs")
     parser.add_argument("--warm-s", type=float, default=1.0, help="leave each opened document this long")
     parser.add_argument("--typed", type=int, default=1, help="characters of the member typed at the cut")
+    parser.add_argument(
+        "--from-receiver",
+        action="store_true",
+        help="ask at the receiver's end too, --lead-s before the dot is typed (a typist's keystroke before it)",
+    )
     parser.add_argument("--lead-s", type=float, default=0.15, help="ask at the dot this long before the cut")
     parser.add_argument("--overall", type=int, default=0, help="also N uniformly drawn line-completion cuts")
     parser.add_argument("--no-jedi", action="store_true", help="skip jedi-language-server")

@@ -7,6 +7,7 @@ gives up at the next token once a newer ticket exists or the request was cancell
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -190,17 +191,33 @@ class Engine:
         from inkling.context.members import member_point
 
         point = member_point(request.prefix)
-        if point is None:
-            return None
         line = request.prefix.count("\n")
         column = len(request.prefix) - request.prefix.rfind("\n") - 1
         uri = request.document.split("#", 1)[0]
+        self._prefetch(request, uri, line, column)
+        if point is None:
+            return None
         names = self.analyzer.names(
             uri, request.prefix + request.suffix, line, column, _path(uri), self.settings.analysis_budget_ms
         )
         if not names or not any(name.startswith(point.partial) for name in names):
             return None  # what is typed is not among them: the analysis does not know this receiver
         return Members.of(names, point.partial)
+
+    def _prefetch(self, request: Request, uri: str, line: int, column: int) -> None:
+        """After a receiver that is followed by a `.` elsewhere in the document (`self`, `os.path`), let the
+        analysis find its members now, so they are there when the user types the dot."""
+        from inkling.context.members import member_point
+
+        last, following = request.prefix[-1:], request.suffix[:1]
+        if not last or not (last.isalnum() or last in "_)]") or following.isalnum() or following == "_":
+            return  # no receiver ends here, or the cursor is inside a name
+        point = member_point(request.prefix + ".")
+        if point is None:
+            return
+        dotted = re.compile(r"(?<![\w.])" + re.escape(point.receiver) + r"\.")
+        if dotted.search(request.prefix) or dotted.search(request.suffix):
+            self.analyzer.prefetch(uri, request.prefix + "." + request.suffix, line, column + 1, _path(uri))
 
     def scope(self, request: Request) -> Members | None:
         """At a bare name, the names in scope for the decoder's scopeBonus; None elsewhere or with it off."""
@@ -293,9 +310,7 @@ class Engine:
 
         return build(plan, existing, complete_line)
 
-    def _code(
-        self, target: Target, candidates: int, document: str, cancelled: Cancelled
-    ) -> list[str] | None:
+    def _code(self, target: Target, candidates: int, document: str, cancelled: Cancelled) -> list[str] | None:
         """Distinct generations for `target` that survive post-processing, best first; None if cancelled."""
         config = replace(self.decode_config(), beam_width=candidates, max_lines=CODE_LINES)
         found = self.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)

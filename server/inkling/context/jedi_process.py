@@ -2,9 +2,10 @@
 (in-process, it slowed the model thread's answers while typing), and the user's code it reads stays out of
 the server's memory. The child speaks JSON lines on stdin/stdout: {"op", "args"} in, {"ok"} or {"error"} out.
 
-jedi only parses the user's code: `auto_import_modules` is emptied, the project has no smart sys.path (the
-user's folder is not searched for modules) and unsafe extensions are never loaded, so nothing of the user's
-project is imported or run; the child starts with `-P` in an empty folder, so nothing there is imported either.
+jedi only parses the user's code: `auto_import_modules` is emptied, the project has no smart sys.path (only
+the folder that a document's package imports itself from is added, for jedi to read) and unsafe extensions are
+never loaded, so nothing of the user's project is imported or run; the child starts with `-P` in an empty
+folder, so nothing there is imported either.
 """
 
 from __future__ import annotations
@@ -112,9 +113,22 @@ class Jedi:
         if project is None:
             if len(self.projects) >= 64:
                 self.projects.clear()
-            project = self.jedi.Project(path=folder, smart_sys_path=False, load_unsafe_extensions=False)
+            project = self.jedi.Project(
+                path=folder,
+                added_sys_path=[str(_import_root(Path(folder)))],
+                smart_sys_path=False,
+                load_unsafe_extensions=False,
+            )
             self.projects[folder] = project
         return self.jedi.Script(code=source, path=path, environment=self.environment, project=project)
+
+
+def _import_root(folder: Path) -> Path:
+    """Where the absolute imports of the package holding `folder` start (`from mako import util` inside
+    mako/): the folder above its topmost `__init__.py`; `folder` itself when it is no package."""
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:

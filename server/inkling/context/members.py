@@ -330,6 +330,35 @@ class MemberAnalyzer:
         self, uri: str, source: str, line: int, column: int, path: str | None, budget_ms: float
     ) -> frozenset[str] | None:
         started = time.perf_counter()
+        found = self._lookup(uri, source, line, column, path)
+        if found is None:
+            return None
+        if not isinstance(found, Future):
+            self._count("cached", started)
+            return found[0]
+        future = found
+        try:
+            result = future.result(timeout=max(budget_ms, 0.0) / 1000)
+        except FutureTimeout:
+            self._count("missed", started)
+            return None
+        self._count("in_time", started)
+        return result
+
+    def prefetch(self, uri: str, source: str, line: int, column: int, path: str | None = None) -> None:
+        """Start the jedi job of names() at (line, column) without waiting for it, so that the names are cached
+        when they are asked for (e.g. `source` with the `.` the user is likely to type next: the cache key is
+        the receiver and the text above the line); returns at once, never raises."""
+        try:
+            self._lookup(uri, source, line, column, path)
+        except Exception:
+            log.warning("prefetching member names failed for %s at %d:%d", uri, line, column, exc_info=True)
+
+    def _lookup(
+        self, uri: str, source: str, line: int, column: int, path: str | None
+    ) -> tuple[_Result] | Future[_Result] | None:
+        """The cached names at the member point at (line, column) as a 1-tuple, else the future of the jedi job
+        that computes them (queued here unless one is in flight); None when it is no member point."""
         if self._closed or len(source) > MAX_SOURCE_CHARS or line < 0 or column < 0:
             return None
         lines = split_lines(source, keepends=True)
@@ -347,21 +376,13 @@ class MemberAnalyzer:
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
-                cached = self._cache[key]
-                self._count("cached", started)
-                return cached
+                return (self._cache[key],)
             future = self._inflight.get(key)
             if future is None:
                 future = Future()
                 self._inflight[key] = future
                 self._submit_names(key, future, source, line + 1, dot_column, path)
-        try:
-            result = future.result(timeout=max(budget_ms, 0.0) / 1000)
-        except FutureTimeout:
-            self._count("missed", started)
-            return None
-        self._count("in_time", started)
-        return result
+            return future
 
     def _submit_names(
         self, key: _Key, future: Future[_Result], source: str, line: int, column: int, path: str | None
@@ -383,17 +404,17 @@ class MemberAnalyzer:
                 failed = True
                 log.warning("jedi failed on %s at %d:%d", key[0], line, column, exc_info=True)
             done = time.perf_counter()
-            with self._stats_lock:
-                self._stats.jobs += 1
-                self._stats.failed += failed
-                self._stats.jedi_ms.append(1000 * (done - started))
-                self._stats.answer_ms.append(1000 * (done - queued))
             with self._lock:
                 self._inflight.pop(key, None)
                 self._cache[key] = result
                 self._cache.move_to_end(key)
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
+            with self._stats_lock:  # after the cache: a job counted is a job cached
+                self._stats.jobs += 1
+                self._stats.failed += failed
+                self._stats.jedi_ms.append(1000 * (done - started))
+                self._stats.answer_ms.append(1000 * (done - queued))
             _settle(future, result)
 
         for dropped in self._ensure_worker().submit(0, _Job(run, key), limit=MAX_PENDING):
@@ -422,9 +443,7 @@ class MemberAnalyzer:
             def module(name: str) -> None:
                 if current():
                     probe = f"import {name}\n{name}."
-                    self._jedi.call(
-                        "complete", source=probe, path=None, uri="", line=2, column=len(name) + 1
-                    )
+                    self._jedi.call("complete", source=probe, path=None, uri="", line=2, column=len(name) + 1)
 
             def parse() -> None:
                 if not current():

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -91,6 +92,20 @@ def test_an_edit_above_the_line_recomputes_and_typing_on_it_reuses(analyzer: Mem
     edited = CLASS.replace("self.width = 1", "self.width = 1\n        self.height = 2")
     after = _names(analyzer, "file:///d.py", edited)
     assert after is not None and {"width", "height", "area"} <= after
+
+
+def test_a_package_importing_itself_by_its_absolute_name(analyzer: MemberAnalyzer, tmp_path: Path) -> None:
+    package = tmp_path / "project" / "shop"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "prices.py").write_text("def with_tax(amount):\n    return amount * 1.2\n")
+    source = "from shop import prices\n\ntotal = prices.wi"
+    (package / "cart.py").write_text(source)
+    line, column = _end(source)
+    names = analyzer.names(
+        (package / "cart.py").as_uri(), source, line, column, str(package / "cart.py"), budget_ms=GENEROUS_MS
+    )
+    assert names is not None and "with_tax" in names
 
 
 def test_unresolvable_receiver_is_none(analyzer: MemberAnalyzer) -> None:
