@@ -426,7 +426,8 @@ async def run_package(
         "member_cuts": len(cases),
     }
     print(f"{label}: {len(files)} files ({note}); {len(cases)} member-access cut points", flush=True)
-    settings = {"analysisBudgetMs": args.budget_ms, **dict(args.setting)}
+    # The workspace index would read the cut files whole (they are cut on disk one at a time): off here.
+    settings = {"analysisBudgetMs": args.budget_ms, "workspaceIndex": False, **dict(args.setting)}
 
     if jls is not None:
         started = time.perf_counter()

@@ -39,6 +39,11 @@ class Settings:
     analysis_budget_ms: float = field(default=15.0, metadata=_limits(0.0, 10_000.0))  # jedi's time per keystroke
     scope_bonus: float = field(default=4.0, metadata=_limits(0.0, 20.0))  # at a bare name, favour names in scope
     whole_file_state: bool = True  # the model reads the file from its start, fed in the background (lm/runtime.py)
+    workspace_index: bool = True  # the workspace's Python files indexed for retrieval (completion/project.py)
+    project_weight: float = field(default=0.2, metadata=_limits(0.0, 0.9))  # the retrieved code's n-gram cache
+    retrieved_windows: int = field(default=6, metadata=_limits(1, 50))  # project windows read per suggestion
+    line_candidates: int = field(default=8, metadata=_limits(0, 32))  # project lines that start as the cursor's
+    candidate_bonus: float = field(default=3.0, metadata=_limits(0.0, 20.0))  # their bonus per token (tuned: lark)
 
 
 def camel(name: str) -> str:

@@ -24,6 +24,7 @@ from inkling.completion.feeding import DELAY_S, Feeder, Text
 from inkling.completion.gate import decide
 from inkling.completion.generate import Target, find_target
 from inkling.completion.postprocess import Context, run
+from inkling.completion.project import Project
 from inkling.completion.scaffold import Plan, Scaffold, build
 from inkling.completion.scope import bare_name, names_in_scope
 from inkling.completion.summary import Summary, clean, find_function
@@ -89,6 +90,7 @@ class Engine:
             {},
         )
         self.feeder = Feeder(self.executor, self._feed)  # whole-file state, read in the background
+        self.project: Project | None = None  # the workspace index, once the client named its folders
 
     # --- the model (on the model thread) ---
 
@@ -122,6 +124,8 @@ class Engine:
             suffix_chars=s.suffix_chars,
             fill_in_the_middle=s.fill_in_the_middle,
             cache_weight=s.cache_weight,
+            project_weight=s.project_weight if s.workspace_index else 0.0,
+            candidate_bonus=s.candidate_bonus,
         )
 
     def suggest(self, request: Request, cancelled: Cancelled = _never) -> Suggestion | None:
@@ -142,8 +146,19 @@ class Engine:
             return
         members = self.members(request) if mode == "line" else None
         scope = self.scope(request) if mode == "line" and members is None else None
+        related = self._related(request) if config.project_weight > 0 else []
+        candidates = self._candidates(request) if mode == "line" else []
         found = self.runtime.generate(
-            request.prefix, request.suffix, mode, config, request.document, cancelled, members, scope
+            request.prefix,
+            request.suffix,
+            mode,
+            config,
+            request.document,
+            cancelled,
+            members,
+            scope,
+            related,
+            candidates,
         )
         unsafe = self.settings.unsafe_suggestions
         context = Context(
@@ -167,6 +182,30 @@ class Engine:
 
             self._analyzer = MemberAnalyzer()
         return self._analyzer
+
+    def open_workspace(self, folders: list[Path]) -> None:
+        """Index the workspace folders' Python files in the background, for the project n-gram cache."""
+        if self.project is not None:
+            self.project.close()
+        self.project = Project(folders)
+        self.project.start()
+
+    def _related(self, request: Request) -> list[int]:
+        """Token ids of the project code most like the code before the cursor (none without an index)."""
+        if self.project is None:
+            return []
+        path = _path(request.document.split("#", 1)[0])
+        here = Path(path).resolve() if path else None
+        k = self.settings.retrieved_windows
+        return self.project.related(request.prefix, here, k, self.runtime.vocab.encode)
+
+    def _candidates(self, request: Request) -> list[str]:
+        """Rests of the project's lines that start as the cursor's line does (without its indentation)."""
+        retriever = self.project.retriever if self.project is not None else None
+        if retriever is None or not self.settings.workspace_index or self.settings.line_candidates == 0:
+            return []
+        typed = request.prefix[request.prefix.rfind("\n") + 1 :].lstrip()
+        return retriever.lines_starting(typed, self.settings.line_candidates)
 
     def warm(self, uri: str, text: str) -> None:
         """Let the static analysis and the model read a newly opened document in the background."""
@@ -425,9 +464,12 @@ class Engine:
         return await asyncio.get_running_loop().run_in_executor(self.executor, work)
 
     def close(self) -> None:
-        """Stop the static analysis's process (and remove its folder); the model thread ends with the process."""
+        """Stop the static analysis's process (and remove its folder) and the workspace index; the model thread
+        ends with the process."""
         if self._analyzer is not None:
             self._analyzer.close()
+        if self.project is not None:
+            self.project.close()
 
     def forget(self, document: str) -> None:
         """Drop a closed document's cached state and style (on the model thread, which uses them)."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inkling.lm.cache import ORDER, NgramCache
+from inkling.lm.cache import MAX_ORDER, NestedCache
 from inkling.lm.inference import InferenceModel, State
 from inkling.lm.members import Members
 from inkling.lm.prompt import Vocab
@@ -34,6 +34,9 @@ class DecodeConfig:
     suffix_chars: int = 1500  # text after the cursor shown to the model (fill-in-the-middle)
     fill_in_the_middle: bool = False
     cache_weight: float = 0.0  # the document's n-gram cache in the next-token mixture (lm/cache.py); 0: off
+    project_weight: float = 0.0  # the same for the project code retrieved for the cursor (after the file's)
+    project_order: int = 6  # the project cache's n-gram order (longer contexts copy whole idioms)
+    candidate_bonus: float = 0.0  # log-probability added per token of a whole-line candidate from the project
     n_best: int = 1  # line modes: finished hypotheses (up to beam_width) before the search may stop
     scope_bonus: float = 0.0  # at a bare name, log-probability taken from tokens that start no name in scope
 
@@ -83,7 +86,7 @@ def beam_search(
     current_line: str,
     config: DecodeConfig,
     cancelled: Callable[[], bool] = lambda: False,
-    cache: NgramCache | None = None,
+    cache: NestedCache | None = None,
     context: list[int] | None = None,
     members: Members | None = None,
     scope: Members | None = None,
@@ -130,7 +133,7 @@ def beam_search(
                 banned = banned | vocab.indent_mask | vocab.newline_mask | vocab.docstring_mask  # code first
                 if mode == "code":  # after a comment, code: not another comment
                     banned = banned | vocab.comment_mask
-            row = logp[b] if cache is None else cache.mix(logp[b], [*(context or [])[-ORDER:], *beam.tokens])
+            row = logp[b] if cache is None else cache.mix(logp[b], [*(context or [])[-MAX_ORDER:], *beam.tokens])
             if scope is not None:
                 off = _off_scope(vocab, scope, scope.start(line) - len(head), beam.out, stem)
                 if off is not None:

@@ -8,13 +8,14 @@ changed, so that a request anywhere in it starts from a state at most one spine 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from inkling.lm.cache import NgramCache
+from inkling.lm.cache import NestedCache, NgramCache
+from inkling.lm.candidates import score_candidates
 from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.decode import DecodeConfig, DecodeMode, Generation, beam_search
 from inkling.lm.inference import InferenceModel, State
@@ -157,10 +158,14 @@ class Runtime:
         cancelled: Callable[[], bool] = lambda: False,
         members: Members | None = None,
         scope: Members | None = None,
+        related: Sequence[int] = (),
+        candidates: Sequence[str] = (),
     ) -> list[Generation] | None:
         """Hypotheses for the cursor between prefix and suffix, best first; None when cancelled. With
         `members`, the identifier after the member-access dot at the cursor is one of their names; with
-        `scope`, an identifier there that starts none of their names costs `config.scope_bonus`."""
+        `scope`, an identifier there that starts none of their names costs `config.scope_bonus`; `related`
+        (token ids of project code like the cursor's) feeds the project n-gram cache; `candidates` (rests of
+        the line, from the project) are scored beside the beam's hypotheses in line mode."""
         config = config or DecodeConfig()
 
         def prompt_of(context_chars: int) -> Prompt:
@@ -172,7 +177,7 @@ class Runtime:
             whole = prompt_of(len(prefix))  # the window's instead while the file is not fed that far yet
             if self._to_feed(document, whole.ids) <= self._to_feed(document, prompt.ids):
                 prompt = whole
-        return self._decode(prompt, mode, config, document, cancelled, members, scope)
+        return self._decode(prompt, mode, config, document, cancelled, members, scope, related, candidates)
 
     def _to_feed(self, document: str, ids: list[int]) -> int:
         """How many of `ids` the model would have to read, from the best state kept for the document."""
@@ -200,13 +205,18 @@ class Runtime:
         cancelled: Callable[[], bool],
         members: Members | None = None,
         scope: Members | None = None,
+        related: Sequence[int] = (),
+        candidates: Sequence[str] = (),
     ) -> list[Generation] | None:
         state = self._prompt_state(document, prompt.ids, cancelled)
         if state is None:
             return None
         logits, hidden = state
-        cache = NgramCache(prompt.ids, config.cache_weight) if config.cache_weight > 0 else None
-        return beam_search(
+        caches = [NgramCache(prompt.ids, config.cache_weight)] if config.cache_weight > 0 else []
+        if related and config.project_weight > 0:
+            caches.append(NgramCache(related, config.project_weight, config.project_order))
+        cache = NestedCache(caches) if caches else None
+        found = beam_search(
             self.model,
             self.vocab,
             logits,
@@ -221,3 +231,13 @@ class Runtime:
             members,
             scope,
         )
+        if found is None or mode != "line" or not candidates:
+            return found
+        scored = score_candidates(
+            self.model, self.vocab, logits, hidden, prompt.stem, candidates, cache, prompt.ids, config.candidate_bonus
+        )
+        best: dict[str, Generation] = {}
+        for generation in [*found, *scored]:
+            if generation.text not in best or generation.logprob > best[generation.text].logprob:
+                best[generation.text] = generation
+        return sorted(best.values(), key=lambda g: g.logprob, reverse=True)

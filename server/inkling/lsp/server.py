@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
 from inkling.completion.engine import Engine
+from inkling.lsp import project
 from inkling.lsp.convert import (
     completion_item,
     document_text,
@@ -115,10 +116,12 @@ def build_server(model_dir: Path) -> InklingServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: InklingServer, params: types.InitializedParams) -> None:
         await ls.load_model(ls.requested_model)
+        project.start_index(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: InklingServer, params: types.DidChangeConfigurationParams) -> None:
         ls.requested_model = ls.apply_settings(params.settings)
+        project.start_index(ls)
         if ls.requested_model != ls.engine.model_dir or not ls.engine.loaded:
             await ls.load_model(ls.requested_model)
         elif ls.status.state in ("ready", "disabled"):
@@ -126,10 +129,20 @@ def build_server(model_dir: Path) -> InklingServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: InklingServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.engine.warm(
-            params.text_document.uri,
-            document_text(ls.workspace.get_text_document(params.text_document.uri)).source,
-        )
+        uri = params.text_document.uri
+        text = document_text(ls.workspace.get_text_document(uri)).source
+        ls.engine.warm(uri, text)
+        project.opened(ls, uri, text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: InklingServer, params: types.DidSaveTextDocumentParams) -> None:
+        document = ls.workspace.text_documents.get(params.text_document.uri)
+        if document is not None:
+            project.opened(ls, params.text_document.uri, document_text(document).source)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: InklingServer, params: types.DidChangeWatchedFilesParams) -> None:
+        project.files_changed(ls, params.changes)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: InklingServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -144,6 +157,7 @@ def build_server(model_dir: Path) -> InklingServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: InklingServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.engine.forget(params.text_document.uri)
+        project.closed(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
@@ -304,6 +318,7 @@ def build_server(model_dir: Path) -> InklingServer:
                 "analysis": ls.engine.analyzer.stats("analysisSamples" in args)
                 if ls.engine.settings.constrain_members
                 else None,
+                "workspace": ls.engine.project.stats() if ls.engine.project is not None else None,
             }
 
         return await ls.engine.call(info)

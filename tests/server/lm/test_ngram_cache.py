@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from inkling.lm.cache import NgramCache
+from inkling.lm.cache import NestedCache, NgramCache
 
 
 def _uniform(size: int) -> np.ndarray:
@@ -33,3 +33,20 @@ def test_unseen_contexts_and_a_zero_weight_change_nothing() -> None:
     logp = _uniform(10)
     assert np.array_equal(NgramCache([1, 2, 3], weight=0.3).mix(logp, [8]), logp)
     assert np.array_equal(NgramCache([1, 2, 3], weight=0.0).mix(logp, [1, 2]), logp)
+
+
+def test_a_higher_order_tells_apart_what_a_short_context_cannot() -> None:
+    # After (1, 2) comes 3 and 4 alike; only the five tokens before say which: a copy of a whole idiom.
+    ids = [9, 8, 7, 1, 2, 3, 0, 6, 5, 4, 1, 2, 4, 0]
+    short = np.exp(NgramCache(ids, weight=0.5).mix(_uniform(10), [8, 7, 1, 2]))
+    long = np.exp(NgramCache(ids, weight=0.5, order=6).mix(_uniform(10), [8, 7, 1, 2]))
+    assert np.isclose(short[3], short[4])
+    assert np.isclose(long[3], 0.5 * 0.1 + 0.5) and np.isclose(long[4], 0.05)
+    assert np.isclose(long.sum(), 1.0)
+
+
+def test_nested_caches_mix_the_files_then_the_projects() -> None:
+    file, project = NgramCache([1, 2, 3], weight=0.5), NgramCache([1, 2, 4], weight=0.5)
+    p = np.exp(NestedCache([file, project]).mix(_uniform(10), [1, 2]))
+    assert np.isclose(p.sum(), 1.0)
+    assert np.isclose(p[3], 0.5 * (0.5 * 0.1 + 0.5)) and np.isclose(p[4], 0.5 * 0.5 * 0.1 + 0.5)
