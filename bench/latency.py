@@ -84,6 +84,19 @@ def _settings(pairs: list[str]) -> dict[str, Any]:
     return settings
 
 
+async def _index_built(session: Session, timeout: float = 300) -> dict[str, Any]:
+    """The server's workspace index once built (modelInfo's `workspace`), or as it is after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        params = types.ExecuteCommandParams("inkling.modelInfo", [])
+        workspace: dict[str, Any] = (await session.request(types.WORKSPACE_EXECUTE_COMMAND, params)).get(
+            "workspace"
+        ) or {}
+        if workspace.get("built") or time.monotonic() > deadline:
+            return workspace
+        await asyncio.sleep(0.5)
+
+
 async def cold_start(model: Path) -> float | None:
     """Seconds from spawning the server to its first non-empty inline completion; None if none in 10 s."""
     started = time.perf_counter()
@@ -412,8 +425,12 @@ async def run(args: argparse.Namespace, results: dict[str, Any]) -> None:
         results["cold_start"] = {"seconds": colds, "median_s": median}
         print(f"runs: {', '.join(_fmt(c, ' s') for c in colds)}; median {_fmt(median, ' s')}")
 
-    session = await Session.start("inkling", inkling_cmd(model), _settings(args.set))
+    root = Path(args.workspace) if args.workspace else None
+    session = await Session.start("inkling", inkling_cmd(model), _settings(args.set), root=root)
     try:
+        if root is not None:
+            results["workspace"] = await _index_built(session)
+            print(f"workspace {root}: {results['workspace']}")
         lines = choose_lines(files, args.keystrokes, args.seed)
         header = (
             f"typing: {args.keystrokes} keystrokes over {len(lines)} lines, one every {args.interval_ms:g} ms"
@@ -496,6 +513,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cold-starts", type=int, default=3)
     p.add_argument("--no-jedi", action="store_true", help="skip jedi-language-server")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a server setting (typing)")
+    p.add_argument(
+        "--workspace",
+        help="a folder the typing session opens as its workspace (indexed before typing starts); pick another "
+        "project than --files, or the index holds the lines being typed",
+    )
     p.add_argument("--json", help="write every number to this JSON file")
     p.add_argument("--tiny", action="store_true", help="a few files, 40 keystrokes, 10 cuts, 1 cold start")
     args = p.parse_args(argv)

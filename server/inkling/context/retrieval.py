@@ -5,7 +5,6 @@ follow it, for the decoder's project n-gram cache."""
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -43,47 +42,64 @@ class Window:
 @dataclass(frozen=True)
 class _File:
     text: str
-    lines: list[str]
-    windows: list[tuple[int, int, frozenset[str]]]  # (first line, end line, words)
+    starts: np.ndarray  # where each line starts in `text`, and len(text) + 1 after the last
+    windows: list[tuple[int, int, np.ndarray]]  # (first line, end line, the ids of its words)
+
+    def lines(self, start: int, end: int) -> str:
+        end = min(end, len(self.starts) - 1)
+        return self.text[self.starts[start] : self.starts[end] - 1]
 
 
-def _cut(text: str, config: RetrievalConfig) -> _File:
+def _cut(text: str, config: RetrievalConfig, vocab: dict[str, int]) -> _File:
     lines = text.split("\n")
+    starts = np.zeros(len(lines) + 1, dtype=np.int64)
+    np.cumsum([len(line) + 1 for line in lines], out=starts[1:])
     windows = []
     for start in range(0, max(1, len(lines) - config.window_lines + config.stride), config.stride):
         end = min(len(lines), start + config.window_lines)
-        windows.append((start, end, frozenset(WORD.findall("\n".join(lines[start:end])))))
-    return _File(text, lines, windows)
+        words = {vocab.setdefault(w, len(vocab)) for w in WORD.findall("\n".join(lines[start:end]))}
+        windows.append((start, end, np.fromiter(words, dtype=np.int32, count=len(words))))
+    return _File(text, starts, windows)
 
 
 class Retriever:
-    """An inverted index from words to windows, over a snapshot of the workspace's texts; a file whose text
-    is unchanged since `reuse` (the previous index) is not cut again."""
+    """An inverted index from words to windows, over a snapshot of the workspace's texts, and its lines sorted;
+    a file whose text is unchanged since `reuse` (the previous index) is not cut again."""
 
     def __init__(
         self, texts: Mapping[Path, str], config: RetrievalConfig | None = None, reuse: Retriever | None = None
     ) -> None:
         self.config = config or RetrievalConfig()
-        old = reuse._files if reuse is not None and reuse.config == self.config else {}
+        same = reuse is not None and reuse.config == self.config
+        old = reuse._files if reuse is not None and same else {}
+        self._vocab: dict[str, int] = reuse._vocab if reuse is not None and same else {}
         self._files: dict[Path, _File] = {}
         self._windows: list[tuple[Path, int, int]] = []
-        postings: dict[str, list[int]] = {}
+        words: list[np.ndarray] = []
         for path in sorted(texts):
             known = old.get(path)
-            file = known if known is not None and known.text == texts[path] else _cut(texts[path], self.config)
+            text = texts[path]
+            file = known if known is not None and known.text == text else _cut(text, self.config, self._vocab)
             self._files[path] = file
-            for start, end, words in file.windows:
-                for word in words:
-                    postings.setdefault(word, []).append(len(self._windows))
+            for start, end, ids in file.windows:
                 self._windows.append((path, start, end))
-        lines = Counter(
-            stripped for file in self._files.values() for line in file.lines if len(stripped := line.strip()) >= 4
-        )
-        self._lines = sorted(lines.items())
+                words.append(ids)
+        # postings as one array of window ids ordered by word (`_first[w]` to `_first[w + 1]` for word w)
+        sizes = np.fromiter((len(ids) for ids in words), dtype=np.int64, count=len(words))
+        flat = np.concatenate(words) if words else np.empty(0, dtype=np.int32)
+        owners = np.repeat(np.arange(len(words), dtype=np.int32), sizes)
+        ranked = np.argsort(flat, kind="stable")
+        self._postings = owners[ranked]
+        counts = np.bincount(flat, minlength=len(self._vocab))
+        self._first = np.concatenate(([0], np.cumsum(counts)))
         count = max(1, len(self._windows))
-        limit = max(2.0, self.config.common * count)
-        self._postings = {w: np.asarray(p, dtype=np.int32) for w, p in postings.items() if len(p) <= limit}
-        self._idf = {w: math.log(1 + count / len(p)) for w, p in self._postings.items()}
+        common = counts > max(2.0, self.config.common * count)
+        self._idf = np.where(common | (counts == 0), 0.0, np.log1p(count / np.maximum(counts, 1)))
+        lines = Counter(
+            stripped for text in texts.values() for line in text.split("\n") if len(stripped := line.strip()) >= 4
+        )
+        self._lines = sorted(lines)
+        self._line_counts = np.fromiter((lines[line] for line in self._lines), dtype=np.int32, count=len(lines))
 
     def __len__(self) -> int:
         return len(self._windows)
@@ -97,28 +113,29 @@ class Retriever:
         indentation), the `k` most frequent first; none when more than MAX_LINE_MATCHES lines match."""
         if not typed.strip():
             return []
-        low = bisect.bisect_left(self._lines, (typed,))
-        high = bisect.bisect_left(self._lines, (typed + "\U0010ffff",), low)
+        low = bisect.bisect_left(self._lines, typed)
+        high = bisect.bisect_left(self._lines, typed + "\U0010ffff", low)
         if high - low > MAX_LINE_MATCHES:
             return []
-        found = sorted(self._lines[low:high], key=lambda item: -item[1])
-        return [line[len(typed) :] for line, _ in found if len(line) > len(typed)][:k]
+        found = sorted(range(low, high), key=lambda i: -int(self._line_counts[i]))
+        return [self._lines[i][len(typed) :] for i in found if len(self._lines[i]) > len(typed)][:k]
 
     def search(self, prefix: str, k: int, here: Path | None = None) -> list[Window]:
         """The `k` windows whose words best match those of the last `query_lines` lines of `prefix`, best
         first. Windows of `here` (the cursor's own file) that start before the cursor are left out: the model
         reads them already."""
         c = self.config
-        lines = prefix.split("\n")
-        cursor = len(lines) - 1
-        query = set(WORD.findall("\n".join(lines[max(0, cursor - c.query_lines) :])))
-        weights = {w: self._idf[w] for w in query if w in self._idf}
-        if not weights:
+        cursor = prefix.count("\n")
+        recent = prefix.rsplit("\n", c.query_lines + 1)[-(c.query_lines + 1) :]  # the cursor's line and those before
+        query = {self._vocab.get(w, -1) for w in WORD.findall("\n".join(recent))}
+        known = len(self._idf)  # the vocabulary is shared with newer indexes, which may have added words
+        ids = np.fromiter((w for w in query if 0 <= w < known and self._idf[w] > 0), dtype=np.int64)
+        if not len(ids):
             return []
-        total = sum(weights.values())
+        total = float(self._idf[ids].sum())
         scores = np.zeros(len(self._windows), dtype=np.float32)
-        for word, weight in weights.items():
-            scores[self._postings[word]] += weight / total
+        for word in ids:
+            scores[self._postings[self._first[word] : self._first[word + 1]]] += self._idf[word] / total
         found: list[Window] = []
         for index in np.argsort(-scores, kind="stable")[: 4 * k + 8]:
             score = float(scores[index])
@@ -127,6 +144,5 @@ class Retriever:
             path, start, end = self._windows[index]
             if path == here and start <= cursor:
                 continue
-            lines_of = self._files[path].lines
-            found.append(Window(path, start, "\n".join(lines_of[start : end + c.follow_lines]), score))
+            found.append(Window(path, start, self._files[path].lines(start, end + c.follow_lines), score))
         return found
