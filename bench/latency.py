@@ -141,7 +141,7 @@ async def type_lines(session: Session, lines: list[TypedLine], interval: float) 
     pauses: list[float] = []  # the last keystroke of each line: the user stops typing and waits
     started = time.perf_counter()
     for typed_line in lines:
-        uri = Path(typed_line.path).as_uri()
+        uri = Path(typed_line.path).resolve().as_uri()
         rows = typed_line.text.split("\n")
         rows[typed_line.line] = typed_line.indent
         session.set_text(uri, "\n".join(rows))

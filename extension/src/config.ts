@@ -35,7 +35,7 @@ export const SERVER_SETTINGS = {
   workspaceIndex: { kind: "boolean", default: true },
   projectWeight: { kind: "number", default: 0.2, minimum: 0.0, maximum: 0.9 },
   retrievedWindows: { kind: "integer", default: 6, minimum: 1, maximum: 50 },
-  lineCandidates: { kind: "integer", default: 8, minimum: 0, maximum: 32 },
+  lineCandidates: { kind: "integer", default: 4, minimum: 0, maximum: 32 },
   candidateBonus: { kind: "number", default: 3.0, minimum: 0.0, maximum: 20.0 },
   contextChars: { kind: "integer", default: 3000, minimum: 200, maximum: 100000 },
   suffixChars: { kind: "integer", default: 1500, minimum: 0, maximum: 20000 },

@@ -42,7 +42,7 @@ class Settings:
     workspace_index: bool = True  # the workspace's Python files indexed for retrieval (completion/project.py)
     project_weight: float = field(default=0.2, metadata=_limits(0.0, 0.9))  # the retrieved code's n-gram cache
     retrieved_windows: int = field(default=6, metadata=_limits(1, 50))  # project windows read per suggestion
-    line_candidates: int = field(default=8, metadata=_limits(0, 32))  # project lines that start as the cursor's
+    line_candidates: int = field(default=4, metadata=_limits(0, 32))  # project lines that start as the cursor's
     candidate_bonus: float = field(default=3.0, metadata=_limits(0.0, 20.0))  # their bonus per token (tuned: lark)
 
 

@@ -31,11 +31,13 @@ def score_candidates(
     cache: NestedCache | None = None,
     context: Sequence[int] = (),
     bonus: float = 0.0,
+    floor: float = -np.inf,
 ) -> list[Generation]:
     """Each text (what follows the cursor, to the end of its line) as a Generation whose log-probability is the
     model's (with the caches mixed in, as in beam search) for the healed stem, the text and a line break, plus
     `bonus` per token: a whole line found verbatim in the project is evidence the model's score leaves out,
-    and more of it the longer the line. Texts whose tokens do not start with the stem's are left out."""
+    and more of it the longer the line. Texts whose tokens do not start with the stem's are left out, and so
+    are those that cannot score `floor` (the beam's best): they are read only as far as that is known."""
     try:
         head = stem.decode("utf-8")
     except UnicodeDecodeError:
@@ -47,23 +49,33 @@ def score_candidates(
             sequences.append((text, ids))
     if not sequences:
         return []
-    batch = len(sequences)
-    length = max(len(ids) for _, ids in sequences)
-    states = tuple(np.repeat(h, batch, axis=1) for h in hidden)
-    logp = np.repeat(_log_softmax(logits.reshape(1, -1)), batch, axis=0)
-    totals = np.zeros(batch)
+    totals = np.zeros(len(sequences))
+    alive = list(range(len(sequences)))  # rows still read: those that may yet beat `floor`
+    states = tuple(np.repeat(h, len(alive), axis=1) for h in hidden)
+    logp = np.repeat(_log_softmax(logits.reshape(1, -1)), len(alive), axis=0)
     recent = list(context)[-MAX_ORDER:]
-    for t in range(length):
-        tokens = np.zeros(batch, dtype=np.int64)
-        for b, (_, ids) in enumerate(sequences):
+    for t in range(max(len(ids) for _, ids in sequences)):
+        for row, b in enumerate(alive):
+            ids = sequences[b][1]
             if t < len(ids):
-                row = logp[b] if cache is None else cache.mix(logp[b], [*recent, *ids[:t]])
-                totals[b] += row[ids[t]]
-                tokens[b] = ids[t]
-        if t + 1 < length:
-            step_logits, states = model.step(tokens, states)
-            logp = _log_softmax(step_logits)
-    return [
+                scores = logp[row] if cache is None else cache.mix(logp[row], [*recent, *ids[:t]])
+                totals[b] += scores[ids[t]]
+        # a log-probability only falls as text grows: a row whose total with its whole bonus is below
+        # `floor` cannot win, and a finished row has nothing left to read
+        keep = [
+            row
+            for row, b in enumerate(alive)
+            if t + 1 < len(sequences[b][1]) and totals[b] + bonus * len(sequences[b][1]) >= floor
+        ]
+        if not keep:
+            break
+        tokens = np.array([sequences[alive[row]][1][t] for row in keep], dtype=np.int64)
+        states = tuple(h[:, keep] for h in states)
+        alive = [alive[row] for row in keep]
+        step_logits, states = model.step(tokens, states)
+        logp = _log_softmax(step_logits)
+    scored = [
         Generation(text, float(total) + bonus * len(ids), len(ids))
         for (text, ids), total in zip(sequences, totals, strict=True)
     ]
+    return [g for g in scored if g.logprob >= floor]

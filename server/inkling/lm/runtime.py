@@ -233,8 +233,18 @@ class Runtime:
         )
         if found is None or mode != "line" or not candidates:
             return found
+        floor = found[0].logprob if found else -np.inf  # only a candidate that beats the beam's best counts
         scored = score_candidates(
-            self.model, self.vocab, logits, hidden, prompt.stem, candidates, cache, prompt.ids, config.candidate_bonus
+            self.model,
+            self.vocab,
+            logits,
+            hidden,
+            prompt.stem,
+            candidates,
+            cache,
+            prompt.ids,
+            config.candidate_bonus,
+            floor,
         )
         best: dict[str, Generation] = {}
         for generation in [*found, *scored]:
