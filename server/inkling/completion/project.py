@@ -16,7 +16,7 @@ from inkling.context.workspace import WorkspaceFiles, WorkspaceLimits
 
 log = logging.getLogger("inkling.completion")
 
-REBUILD_DELAY_S = 1.0  # after a change, the index is rebuilt once changes have paused this long
+REBUILD_DELAY_S = 1.0  # after a change the index waits this long, so that a burst of changes is built once
 ENCODED = 512  # encoded windows kept (least recently used first out)
 
 

@@ -1,6 +1,6 @@
 """Retrieval over the workspace's files: the windows of lines most like the code before the cursor (RepoCoder's
 sliding windows, scored by the IDF-weighted share of the query's words they hold), each with the lines that
-follow it, for the decoder's project n-gram cache."""
+follow it, for the decoder's project n-gram cache; and the workspace's lines, found by how they start."""
 
 from __future__ import annotations
 
