@@ -18,7 +18,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 from inkling.eval.cuts import Example
-from inkling.eval.metrics import first_token_match
+from inkling.eval.metrics import edit_similarity, exact_match, first_token_match
 
 MAX_FILE_BYTES = 200_000
 # Characters that str.splitlines (and so pygls) treats as line breaks but LSP does not: positions would disagree.
@@ -384,3 +384,17 @@ def own_cpu_seconds() -> float:
         if int(fields[1]) == os.getpid():  # fields[1] is the parent pid; utime and stime follow at 11, 12
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def score_line(prediction: str, target: str) -> dict[str, Any]:
+    """EVALUATION.md's line metrics for the first line of a prediction; an empty one misses all three."""
+    line = prediction.split("\n", 1)[0]
+    if not line.strip():
+        return {"prediction": line, "suggested": False, "em": False, "es": 0.0, "ft": False}
+    return {
+        "prediction": line,
+        "suggested": True,
+        "em": exact_match(line, target),
+        "es": edit_similarity(line, target),
+        "ft": first_token_match(line, target),
+    }

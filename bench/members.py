@@ -62,9 +62,9 @@ from harness import (
     own_cpu_seconds,
     percentile,
     position_of,
+    score_line,
 )
 from inkling.eval.cuts import Example, make_example, sample_cuts
-from inkling.eval.metrics import edit_similarity, exact_match, first_token_match
 
 MODEL = Path(__file__).resolve().parents[1] / "server" / "inkling" / "assets" / "default"
 INLINE = types.TEXT_DOCUMENT_INLINE_COMPLETION
@@ -155,20 +155,6 @@ def rank_of(answer: Any, want: str, skip_snippets: bool = False) -> int | None:
 def completion_params(uri: str, position: types.Position) -> types.CompletionParams:
     context = types.CompletionContext(types.CompletionTriggerKind.Invoked)
     return types.CompletionParams(types.TextDocumentIdentifier(uri), position, context=context)
-
-
-def score_line(prediction: str, target: str) -> dict[str, Any]:
-    """EVALUATION.md's line metrics for the first line of a prediction; an empty one misses all three."""
-    line = prediction.split("\n", 1)[0]
-    if not line.strip():
-        return {"prediction": line, "suggested": False, "em": False, "es": 0.0, "ft": False}
-    return {
-        "prediction": line,
-        "suggested": True,
-        "em": exact_match(line, target),
-        "es": edit_similarity(line, target),
-        "ft": first_token_match(line, target),
-    }
 
 
 # ------------------------------------------------------------------------------------------- servers

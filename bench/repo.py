@@ -30,9 +30,16 @@ from typing import Any
 
 from lsprotocol import types
 
-from harness import Session, document_for, heldout_files, inline_params, inline_prediction, position_of
+from harness import (
+    Session,
+    document_for,
+    heldout_files,
+    inline_params,
+    inline_prediction,
+    position_of,
+    score_line,
+)
 from inkling.eval.cuts import candidate_cuts, make_example
-from inkling.eval.metrics import edit_similarity, exact_match, first_token_match
 
 MODEL = Path(__file__).resolve().parents[1] / "server" / "inkling" / "assets" / "default"
 INLINE = types.TEXT_DOCUMENT_INLINE_COMPLETION
@@ -47,19 +54,6 @@ def _value(text: str) -> Any:
 
 def _pairs(text: str) -> dict[str, Any]:
     return {name: _value(value) for name, _, value in (p.partition("=") for p in text.split(",") if p)}
-
-
-def score_line(prediction: str, target: str) -> dict[str, Any]:
-    line = prediction.split("\n", 1)[0]
-    if not line.strip():
-        return {"prediction": line, "suggested": False, "em": False, "es": 0.0, "ft": False}
-    return {
-        "prediction": line,
-        "suggested": True,
-        "em": exact_match(line, target),
-        "es": edit_similarity(line, target),
-        "ft": first_token_match(line, target),
-    }
 
 
 def cut_workspace(folder: Path, root: Path, seed: int, cuts: int) -> list[dict[str, Any]]:
