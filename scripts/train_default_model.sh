@@ -33,6 +33,9 @@ time inkling train --corpus "$RUN/corpus" --tokenizer "$RUN/tokenizer" --out "$R
 inkling eval --model "$RUN/model" --split test --corpus runs/stdlib/corpus --cuts 1000 --json "$RUN/eval_test.json"
 inkling eval --model "$RUN/model" --files runs/heldout/click-8.1.7/click --cuts 1000 --json "$RUN/eval_click.json"
 
+# The generating commands' snippet index: the train split's self-contained, described functions (≤ 5 MB).
+inkling snippets --corpus "$RUN/corpus" --out "$RUN/model/functions.json.gz"
+
 mkdir -p server/inkling/assets/default
-cp "$RUN/model/"{model.safetensors,config.json,tokenizer.json,train_hashes.txt,train_log.jsonl} \
+cp "$RUN/model/"{model.safetensors,config.json,tokenizer.json,train_hashes.txt,train_log.jsonl,functions.json.gz} \
   server/inkling/assets/default/

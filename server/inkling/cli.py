@@ -13,6 +13,7 @@ from inkling.errors import InklingError
 from inkling.settings import Settings, parse_settings
 
 DEFAULT_MODEL = Path(__file__).parent / "assets" / "default"
+MAX_SNIPPET_BYTES = 5_000_000  # the shipped snippet index's bound
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
@@ -182,6 +183,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_snippets(args: argparse.Namespace) -> int:
+    from inkling.context.snippets import SnippetIndex, extract
+    from inkling.data.corpus import iter_documents
+
+    snippets = (s for doc in iter_documents(Path(args.corpus), "train") for s in extract(doc.text, doc.path))
+    index = SnippetIndex(snippets)
+    out = Path(args.out)
+    index.save(out)
+    size = out.stat().st_size
+    if size > MAX_SNIPPET_BYTES:
+        out.unlink()
+        raise InklingError(
+            f"the snippet index would be {size / 1e6:.1f} MB, over {MAX_SNIPPET_BYTES / 1e6:.0f} MB"
+        )
+    print(f"{out}: {len(index)} functions, {size / 1e3:.0f} kB")
+    return 0
+
+
 def _cmd_normalize(args: argparse.Namespace) -> int:
     from inkling.style.files import normalize_files
 
@@ -312,6 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--half", action="store_true", help="store the weights as float16 (half the size)")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser(
+        "snippets", help="index a corpus's self-contained functions for the generating commands"
+    )
+    p.add_argument("--corpus", required=True, help="a corpus folder (its train split is read)")
+    p.add_argument("--out", required=True, help="the index file (functions.json.gz beside a model's weights)")
+    p.set_defaults(func=_cmd_snippets)
 
     p = sub.add_parser("normalize", help="rewrite Python files into their own style (or another file's)")
     p.add_argument("files", nargs="+", help="files or folders")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import HELDOUT_PACKAGE, STDLIB
 
+from inkling.context.snippets import SnippetIndex
 from inkling.data.corpus import iter_documents
 
 
@@ -67,6 +68,17 @@ def test_corpus_can_leave_out_folders_by_name(source_tree: Path, tmp_path: Path)
     paths = [d.path for split in ("train", "valid", "test") for d in iter_documents(tmp_path / "corpus", split)]
     assert paths and not any("/email/" in p for p in paths)
     assert any("/json/" in p for p in paths)
+
+
+def test_snippets_index_the_training_splits_functions(pipeline: Path, tmp_path: Path) -> None:
+    out = tmp_path / "functions.json.gz"
+    result = inkling("snippets", "--corpus", pipeline / "corpus", "--out", out)
+    assert result.returncode == 0, result.stderr
+    index = SnippetIndex.load(out)
+    train = {d.path for d in iter_documents(pipeline / "corpus", "train")}
+    assert len(index) > 0 and {s.origin for s in index.snippets} <= train
+    assert "functions" in result.stdout
+    assert_one_line_error(inkling("snippets", "--corpus", tmp_path / "missing", "--out", out), "corpus")
 
 
 def test_eval_reports_model_and_baseline(pipeline: Path, tmp_path: Path) -> None:

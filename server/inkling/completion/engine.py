@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 
 from inkling.completion import items
+from inkling.completion.adapt import ProjectSnippets, adaptations, load_shipped
 from inkling.completion.feeding import DELAY_S, Feeder, Text
 from inkling.completion.gate import decide
 from inkling.completion.generate import Target, find_target
@@ -31,6 +32,7 @@ from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
 from inkling.completion.types import Request, Suggestion
 from inkling.context.names import NameCheck
+from inkling.context.snippets import SnippetIndex
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig, Generation
 from inkling.lm.members import Members
@@ -91,6 +93,8 @@ class Engine:
         )
         self.feeder = Feeder(self.executor, self._feed)  # whole-file state, read in the background
         self.project: Project | None = None  # the workspace index, once the client named its folders
+        self._project_snippets = ProjectSnippets()
+        self._shipped: tuple[Path, SnippetIndex | None] | None = None  # (model folder, its snippet index)
 
     # --- the model (on the model thread) ---
 
@@ -350,10 +354,12 @@ class Engine:
         return build(plan, existing, complete_line)
 
     def _code(self, target: Target, candidates: int, document: str, cancelled: Cancelled) -> list[str] | None:
-        """Distinct generations for `target` that survive post-processing, best first; None if cancelled."""
+        """Distinct generations for `target` that survive post-processing, best first: adapted code of the
+        project and the shipped corpus first (the model ranks it), then the beam's; None if cancelled."""
         config = replace(self.decode_config(), beam_width=candidates, max_lines=CODE_LINES)
+        adapted = self._adapted(target, config, document, cancelled)
         found = self.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)
-        if found is None:
+        if adapted is None or found is None:
             return None
         request = Request(target.prefix, target.suffix, document)
         unsafe = self.settings.unsafe_suggestions
@@ -366,11 +372,29 @@ class Engine:
             NameCheck(_path(document.split("#", 1)[0])),
         )
         texts: list[str] = []
-        for hypothesis in found:  # decoding starts them with code, at the target's indentation
-            suggestion = run(hypothesis.text, context, self.settings.min_chars)
+        for text in [*adapted, *(hypothesis.text for hypothesis in found)]:  # each starts at the indentation
+            suggestion = run(text, context, self.settings.min_chars)
             if suggestion is not None and suggestion.text not in texts and target.complete(suggestion.text):
                 texts.append(suggestion.text)
-        return texts
+        return texts[:candidates]
+
+    def _adapted(
+        self, target: Target, config: DecodeConfig, document: str, cancelled: Cancelled
+    ) -> list[str] | None:
+        """Functions of the project and of the shipped corpus that read like the request, rewritten for the
+        target, in the order of the model's log-probability per token; None if cancelled."""
+        if self._shipped is None or self._shipped[0] != self.model_dir:
+            self._shipped = (self.model_dir, load_shipped(self.model_dir))
+        indexes = [self._shipped[1]] if self._shipped[1] is not None else []
+        if self.project is not None and self.settings.workspace_index:
+            indexes.insert(0, self._project_snippets.index(self.project.files.texts()))
+        texts = adaptations(target, indexes)
+        if not texts:
+            return []
+        scored = self.runtime.score(target.prefix, target.suffix, texts, config, document, cancelled)
+        if scored is None:
+            return None
+        return [g.text for g in sorted(scored, key=lambda g: g.logprob / max(g.tokens, 1), reverse=True)]
 
     def suggest_text(self, prefix: str, suffix: str) -> str:
         """Only the suggestion's text, "" for none: the predictor that `inkling eval` and `complete` score."""

@@ -32,12 +32,14 @@ def score_candidates(
     context: Sequence[int] = (),
     bonus: float = 0.0,
     floor: float = -np.inf,
+    max_tokens: int = MAX_TOKENS,
 ) -> list[Generation]:
     """Each text (what follows the cursor, to the end of its line) as a Generation whose log-probability is the
     model's (with the caches mixed in, as in beam search) for the healed stem, the text and a line break, plus
     `bonus` per token: a whole line found verbatim in the project is evidence the model's score leaves out,
     and more of it the longer the line. Texts whose tokens do not start with the stem's are left out, and so
-    are those that cannot score `floor` (the beam's best): they are read only as far as that is known."""
+    are those longer than `max_tokens` and those that cannot score `floor` (the beam's best): they are read
+    only as far as that is known."""
     try:
         head = stem.decode("utf-8")
     except UnicodeDecodeError:
@@ -45,7 +47,7 @@ def score_candidates(
     sequences: list[tuple[str, list[int]]] = []
     for text in texts:
         ids = vocab.encode(head + text + "\n")
-        if 0 < len(ids) <= MAX_TOKENS and b"".join(vocab.bytes[i] for i in ids).startswith(stem):
+        if 0 < len(ids) <= max_tokens and b"".join(vocab.bytes[i] for i in ids).startswith(stem):
             sequences.append((text, ids))
     if not sequences:
         return []

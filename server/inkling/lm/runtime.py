@@ -27,6 +27,7 @@ FAR_STRIDE = 256  # and further back every FAR_STRIDE tokens: one long call is t
 SPINE_STRIDE = 32  # along a whole document a state every SPINE_STRIDE tokens (3 KiB each for the shipped model),
 SPINE_STATES = 1024  # and at most about this many per document: a longer one's stride grows
 SPINES = 24  # documents whose spine is kept (least recently used first out)
+SCORED_TOKENS = 256  # the longest code `score` reads
 MAX_WHOLE_CHARS = 300_000  # a longer document is read through the window only (tokenizing it takes seconds)
 
 
@@ -178,6 +179,30 @@ class Runtime:
             if self._to_feed(document, whole.ids) <= self._to_feed(document, prompt.ids):
                 prompt = whole
         return self._decode(prompt, mode, config, document, cancelled, members, scope, related, candidates)
+
+    def score(
+        self,
+        prefix: str,
+        suffix: str,
+        texts: Sequence[str],
+        config: DecodeConfig | None = None,
+        document: str = "",
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> list[Generation] | None:
+        """Each of `texts` (code that could follow `prefix`, up to a line break) with the model's log-probability
+        of it, teacher-forced in one batch, in their order (those the model cannot read whole are left out);
+        None when cancelled."""
+        config = config or DecodeConfig()
+        fim = config.fill_in_the_middle
+        prompt = build_prompt(self.vocab, prefix, suffix, config.context_chars, config.suffix_chars, fim)
+        state = self._prompt_state(document, prompt.ids, cancelled)
+        if state is None:
+            return None
+        cache = NgramCache(prompt.ids, config.cache_weight) if config.cache_weight > 0 else None
+        nested = NestedCache([cache]) if cache is not None else None
+        return score_candidates(
+            self.model, self.vocab, *state, prompt.stem, texts, nested, prompt.ids, max_tokens=SCORED_TOKENS
+        )
 
     def _to_feed(self, document: str, ids: list[int]) -> int:
         """How many of `ids` the model would have to read, from the best state kept for the document."""
