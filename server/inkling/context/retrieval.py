@@ -7,9 +7,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,27 +41,52 @@ class Window:
     score: float
 
 
+class Lines(NamedTuple):
+    """The workspace's distinct lines without their indentation (4 characters or more), sorted, and how many
+    times each occurs."""
+
+    texts: list[str]
+    counts: np.ndarray  # int32, one per line
+
+
 @dataclass(frozen=True)
-class _File:
+class Cut:
+    """One file cut into windows: its text, where its lines start, and each window's lines and the ids of its
+    words (in the vocabulary of the index that cut it)."""
+
     text: str
     starts: np.ndarray  # where each line starts in `text`, and len(text) + 1 after the last
     windows: list[tuple[int, int, np.ndarray]]  # (first line, end line, the ids of its words)
+
+    @classmethod
+    def of(cls, text: str, windows: list[tuple[int, int, np.ndarray]]) -> Cut:
+        """The cut of `text` into `windows` (cut before, e.g. by an index saved on disk)."""
+        return cls(text, _line_starts(text.split("\n")), windows)
 
     def lines(self, start: int, end: int) -> str:
         end = min(end, len(self.starts) - 1)
         return self.text[self.starts[start] : self.starts[end] - 1]
 
 
-def _cut(text: str, config: RetrievalConfig, vocab: dict[str, int]) -> _File:
-    lines = text.split("\n")
+def window_lines(lines: int, config: RetrievalConfig) -> list[tuple[int, int]]:
+    """(first line, end line) of each window of a file of `lines` lines."""
+    last = max(1, lines - config.window_lines + config.stride)
+    return [(start, min(lines, start + config.window_lines)) for start in range(0, last, config.stride)]
+
+
+def _line_starts(lines: list[str]) -> np.ndarray:
     starts = np.zeros(len(lines) + 1, dtype=np.int64)
-    np.cumsum([len(line) + 1 for line in lines], out=starts[1:])
+    np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1, out=starts[1:])
+    return starts
+
+
+def _cut(text: str, config: RetrievalConfig, vocab: dict[str, int]) -> Cut:
+    lines = text.split("\n")
     windows = []
-    for start in range(0, max(1, len(lines) - config.window_lines + config.stride), config.stride):
-        end = min(len(lines), start + config.window_lines)
+    for start, end in window_lines(len(lines), config):
         words = {vocab.setdefault(w, len(vocab)) for w in WORD.findall("\n".join(lines[start:end]))}
         windows.append((start, end, np.fromiter(words, dtype=np.int32, count=len(words))))
-    return _File(text, starts, windows)
+    return Cut(text, _line_starts(lines), windows)
 
 
 class Retriever:
@@ -73,14 +100,40 @@ class Retriever:
         same = reuse is not None and reuse.config == self.config
         old = reuse._files if reuse is not None and same else {}
         self._vocab: dict[str, int] = reuse._vocab if reuse is not None and same else {}
-        self._files: dict[Path, _File] = {}
-        self._windows: list[tuple[Path, int, int]] = []
-        words: list[np.ndarray] = []
+        self.cut_files = 0  # how many files this index cut itself (the others it took from `reuse`)
+        files: dict[Path, Cut] = {}
         for path in sorted(texts):
             known = old.get(path)
             text = texts[path]
-            file = known if known is not None and known.text == text else _cut(text, self.config, self._vocab)
-            self._files[path] = file
+            if known is not None and known.text == text:
+                files[path] = known
+            else:
+                files[path] = _cut(text, self.config, self._vocab)
+                self.cut_files += 1
+        self._index(files)
+
+    @classmethod
+    def restored(
+        cls,
+        cuts: Mapping[Path, Cut],
+        words: Sequence[str],
+        config: RetrievalConfig,
+        lines: Lines | None = None,
+    ) -> Retriever:
+        """The index over files cut before (by an index saved on disk), whose word ids are places in `words`
+        (distinct words); nothing is cut again, nor are the lines counted when `lines` (those of an index over
+        exactly these files) are given."""
+        retriever = cls({}, config)
+        retriever._vocab = {word: i for i, word in enumerate(words)}
+        retriever._index({path: cuts[path] for path in sorted(cuts)}, lines)
+        return retriever
+
+    def _index(self, files: dict[Path, Cut], lines: Lines | None = None) -> None:
+        """Index the windows of `files` (in the order given) and their lines (unless given)."""
+        self._files = files
+        self._windows: list[tuple[Path, int, int]] = []
+        words: list[np.ndarray] = []
+        for path, file in files.items():
             for start, end, ids in file.windows:
                 self._windows.append((path, start, end))
                 words.append(ids)
@@ -95,11 +148,13 @@ class Retriever:
         count = max(1, len(self._windows))
         common = counts > max(2.0, self.config.common * count)
         self._idf = np.where(common | (counts == 0), 0.0, np.log1p(count / np.maximum(counts, 1)))
-        lines = Counter(
-            stripped for text in texts.values() for line in text.split("\n") if len(stripped := line.strip()) >= 4
-        )
-        self._lines = sorted(lines)
-        self._line_counts = np.fromiter((lines[line] for line in self._lines), dtype=np.int32, count=len(lines))
+        if lines is None:
+            counted: Counter[str] = Counter()
+            for file in files.values():
+                counted.update(map(str.strip, file.text.split("\n")))
+            stripped = sorted(line for line in counted if len(line) >= 4)
+            lines = Lines(stripped, np.fromiter(map(counted.__getitem__, stripped), np.int32, len(stripped)))
+        self.lines = lines
 
     def __len__(self) -> int:
         return len(self._windows)
@@ -108,17 +163,36 @@ class Retriever:
     def files(self) -> list[Path]:
         return list(self._files)
 
+    @property
+    def cuts(self) -> Mapping[Path, Cut]:
+        """Each file's cut, by path (read only)."""
+        return MappingProxyType(self._files)
+
+    def holds(self, texts: Mapping[Path, str]) -> bool:
+        """Whether this index is over exactly `texts`."""
+        files = self._files
+        return len(files) == len(texts) and all(
+            (file := files.get(path)) is not None and (file.text is text or file.text == text)
+            for path, text in texts.items()
+        )
+
+    @property
+    def words(self) -> list[str]:
+        """The vocabulary: each word at the place of its id."""
+        return list(self._vocab)
+
     def lines_starting(self, typed: str, k: int) -> list[str]:
         """The rests of the workspace's lines that start as `typed` (the cursor's line so far, without its
         indentation), the `k` most frequent first; none when more than MAX_LINE_MATCHES lines match."""
         if not typed.strip():
             return []
-        low = bisect.bisect_left(self._lines, typed)
-        high = bisect.bisect_left(self._lines, typed + "\U0010ffff", low)
+        lines, counts = self.lines
+        low = bisect.bisect_left(lines, typed)
+        high = bisect.bisect_left(lines, typed + "\U0010ffff", low)
         if high - low > MAX_LINE_MATCHES:
             return []
-        found = sorted(range(low, high), key=lambda i: -int(self._line_counts[i]))
-        return [self._lines[i][len(typed) :] for i in found if len(self._lines[i]) > len(typed)][:k]
+        found = sorted(range(low, high), key=lambda i: -int(counts[i]))
+        return [lines[i][len(typed) :] for i in found if len(lines[i]) > len(typed)][:k]
 
     def search(self, prefix: str, k: int, here: Path | None = None) -> list[Window]:
         """The `k` windows whose words best match those of the last `query_lines` lines of `prefix`, best
@@ -126,7 +200,8 @@ class Retriever:
         reads them already."""
         c = self.config
         cursor = prefix.count("\n")
-        recent = prefix.rsplit("\n", c.query_lines + 1)[-(c.query_lines + 1) :]  # the cursor's line and those before
+        # the cursor's line and those before
+        recent = prefix.rsplit("\n", c.query_lines + 1)[-(c.query_lines + 1) :]
         query = {self._vocab.get(w, -1) for w in WORD.findall("\n".join(recent))}
         known = len(self._idf)  # the vocabulary is shared with newer indexes, which may have added words
         ids = np.fromiter((w for w in query if 0 <= w < known and self._idf[w] > 0), dtype=np.int64)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from inkling.context.disk import MISSING, DiskText, normalize, read_text
 
 log = logging.getLogger("inkling.context")
 
@@ -21,11 +22,6 @@ _INSTALLED = ("node_modules", "site-packages", "dist-packages", ".venv", "venv",
 SKIPPED_DIRS: frozenset[str] = frozenset(_VCS_AND_TOOLS + _CACHES + _INSTALLED)
 # Besides these: folders ending in ".egg-info", hidden folders (".name") and any folder holding a `pyvenv.cfg`
 # (a virtual environment, whatever its name: `env` is skipped only then).
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-)
-# (no following a symlink swapped in since the path was resolved; no waiting on a FIFO)
-_MISSING = "missing"  # a reason of _read's: the file is not there (not counted when an event finds it gone)
 
 
 @dataclass(frozen=True)
@@ -42,44 +38,12 @@ class WorkspaceLimits:
 class _Scan:
     """One scan's running state: what it found, what it left out and which bound, if any, stopped it."""
 
-    texts: dict[Path, str] = field(default_factory=dict)
+    texts: dict[Path, DiskText] = field(default_factory=dict)
+    known: int = 0  # files taken from what was known of them, unread: their size and time were unchanged
     total: int = 0
     entries: int = 0
     full: str = ""  # "file limit" or "total bytes" once that bound hit: no file is added after it
     skipped: Counter[str] = field(default_factory=Counter)
-
-
-def _normalize(text: str) -> str:
-    """The text without a byte order mark, with \\n line ends."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
-
-
-def _read(path: Path, max_bytes: int) -> tuple[str, int] | str:
-    """The text of the file at the resolved `path` and its size in bytes, or the reason it is left out. Its
-    size is checked before anything is read; a file that grows past the bound meanwhile is not read whole."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return "not a file"
-        if info.st_size > max_bytes:
-            return "too large"
-        fd = os.open(path, _OPEN_FLAGS)
-        with open(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the stat
-                return "not a file"
-            data = file.read(max_bytes + 1)
-    except FileNotFoundError:
-        return _MISSING
-    except OSError:
-        return "unreadable"
-    if len(data) > max_bytes:
-        return "too large"
-    if b"\0" in data:
-        return "binary"
-    try:
-        return _normalize(data.decode("utf-8")), len(data)
-    except UnicodeDecodeError:
-        return "not utf-8"
 
 
 def _resolve(path: Path | str) -> Path | None:
@@ -109,7 +73,8 @@ class WorkspaceFiles:
     own files come before those of its subfolders. It never goes into a symlinked folder and keeps a file
     (a symlinked one too) only when its resolved path lies inside a workspace folder; texts are keyed by
     resolved path. Open documents (`opened`) are kept whatever the bounds, when inside a workspace folder
-    and outside the skipped ones; events after the scan check the per-file size, file count and total."""
+    and outside the skipped ones; events after the scan check the per-file size, file count and total.
+    What `start` is told is known of the files (an index saved on disk) spares reading those unchanged."""
 
     def __init__(self, folders: Sequence[Path], limits: WorkspaceLimits = WorkspaceLimits()) -> None:
         resolved = (_resolve(folder) for folder in folders)
@@ -118,20 +83,27 @@ class WorkspaceFiles:
         self._lock = threading.Lock()  # guards everything below it
         self._texts: dict[Path, str] = {}
         self._sizes: dict[Path, int] = {}
+        # what was last read from disk of each file (an open document's text may be another)
+        self._disk: dict[Path, DiskText] = {}
         self._open: set[Path] = set()
         self._touched: set[Path] = set()  # what events set or removed while the scan ran: it keeps off
         self._scanning = False
         self._skipped: Counter[str] = Counter()
         self._version = 0
+        self._known: Mapping[Path, DiskText] = {}
+        self._unread = 0
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._done = threading.Event()
 
-    def start(self) -> None:
-        """Start the background scan (a daemon thread) and return at once; a second call does nothing."""
+    def start(self, known: Mapping[Path, DiskText] | None = None) -> None:
+        """Start the background scan (a daemon thread) and return at once; a second call does nothing. A file
+        in `known` whose size and modification time are still those known is not read: its known text is
+        taken (the caller vouches that `known` was read from these files)."""
         with self._lock:
             if self._thread is not None:
                 return
+            self._known = known or {}
             self._scanning = True
             self._thread = threading.Thread(target=self._run, name="inkling-workspace", daemon=True)
         self._thread.start()
@@ -146,6 +118,17 @@ class WorkspaceFiles:
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=2.0)
+
+    @property
+    def folders(self) -> list[Path]:
+        """The workspace folders, resolved, in the order given (those that are not folders left out)."""
+        return list(self._folders)
+
+    @property
+    def unread(self) -> int:
+        """How many files the scan took from what `start` was told, without reading them."""
+        with self._lock:
+            return self._unread
 
     @property
     def version(self) -> int:
@@ -164,12 +147,23 @@ class WorkspaceFiles:
         with self._lock:
             return dict(self._texts)
 
+    def disk_texts(self) -> dict[Path, DiskText]:
+        """What was last read from disk of each file, with the file's size and time then, by resolved path (for
+        an open document, the editor's text in `texts` may be another)."""
+        with self._lock:
+            return dict(self._disk)
+
+    def belongs(self, key: Path) -> bool:
+        """Whether the Python file at the resolved path `key` is one the index may hold: inside a workspace
+        folder, outside the skipped folders (nothing is read or checked on disk)."""
+        return key.name.endswith(".py") and not self._exclusion(key)
+
     def opened(self, path: Path, text: str) -> None:
         """An open document (or its changed text): the editor's text wins over the disk until `closed`."""
         key = self._key(path)
         if key is None:
             return
-        text = _normalize(text)
+        text = normalize(text)
         with self._lock:
             self._open.add(key)
             self._note(key)
@@ -206,6 +200,7 @@ class WorkspaceFiles:
         """Take `key` out of the index, keeping the running scan off it (the lock is held)."""
         self._note(key)
         self._sizes.pop(key, None)
+        self._disk.pop(key, None)
         if self._texts.pop(key, None) is not None:
             self._version += 1
 
@@ -245,17 +240,17 @@ class WorkspaceFiles:
         with self._lock:
             if key in self._open:
                 return
-        result = _read(key, self._limits.max_file_bytes)
+        result = read_text(key, self._limits.max_file_bytes)
         with self._lock:
             if key in self._open:  # opened while it was read
                 return
             if isinstance(result, str):
-                if result != _MISSING:
+                if result != MISSING:
                     self._skipped[result] += 1
                 self._drop(key)
                 return
             self._note(key)
-            text, size = result
+            text, size, _ = result
             if key not in self._texts:
                 if len(self._texts) >= self._limits.max_files:
                     self._skipped["file limit"] += 1
@@ -263,6 +258,7 @@ class WorkspaceFiles:
                 if sum(self._sizes.values()) + size > self._limits.max_total_bytes:
                     self._skipped["total bytes"] += 1
                     return
+            self._disk[key] = result
             if self._texts.get(key) != text:
                 self._texts[key], self._sizes[key] = text, size
                 self._version += 1
@@ -282,24 +278,36 @@ class WorkspaceFiles:
                 if not self._stop.is_set():
                     self._merge(scan)
                 self._touched.clear()
+                self._known = {}
         if self._stop.is_set():
             return
         for reason, count in sorted(scan.skipped.items()):
             log.info("workspace scan: %d left out (%s)", count, reason)
         took = time.monotonic() - started
-        log.info("workspace scan: %d Python files, %d bytes in %.2f s", len(scan.texts), scan.total, took)
+        found, known, total = len(scan.texts), scan.known, scan.total
+        log.info(
+            "workspace scan: %d Python files (%d known, unread), %d bytes in %.2f s",
+            found,
+            known,
+            total,
+            took,
+        )
         self._done.set()
 
     def _merge(self, scan: _Scan) -> None:
         """Take the scan's texts, except where an event came first (the lock is held)."""
         changed = False
-        for key, text in scan.texts.items():
-            if key in self._open or key in self._touched or self._texts.get(key) == text:
+        for key, disk in scan.texts.items():
+            if key in self._open:  # the editor's text wins; the disk's is kept for the saved index
+                self._disk.setdefault(key, disk)
+            if key in self._open or key in self._touched:
                 continue
-            self._texts[key] = text
-            self._sizes[key] = len(text.encode("utf-8", "surrogatepass"))
-            changed = True
+            self._disk[key] = disk
+            if self._texts.get(key) != disk.text:
+                self._texts[key], self._sizes[key] = disk.text, disk.size
+                changed = True
         self._skipped.update(scan.skipped)
+        self._unread = scan.known
         if changed:
             self._version += 1
 
@@ -371,14 +379,15 @@ class WorkspaceFiles:
             scan.full = "file limit"
             scan.skipped[scan.full] += 1
             return
-        result = _read(key, self._limits.max_file_bytes)
+        known = self._known.get(key)
+        result = read_text(key, self._limits.max_file_bytes, known)
         if isinstance(result, str):
             scan.skipped[result] += 1
             return
-        text, size = result
-        if scan.total + size > self._limits.max_total_bytes:
+        if scan.total + result.size > self._limits.max_total_bytes:
             scan.full = "total bytes"
             scan.skipped[scan.full] += 1
             return
-        scan.texts[key] = text
-        scan.total += size
+        scan.texts[key] = result
+        scan.total += result.size
+        scan.known += result is known

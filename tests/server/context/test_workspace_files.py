@@ -280,3 +280,23 @@ def test_the_scan_logs_one_line_per_reason(
         workspace = scanned(made, tmp_path)
     assert workspace.skipped["not utf-8"] == 20
     assert len([r for r in caplog.records if "not utf-8" in r.getMessage()]) == 1
+
+
+def test_a_known_file_with_its_size_and_time_unchanged_is_not_read(
+    tmp_path: Path, made: list[WorkspaceFiles]
+) -> None:
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for name in ("same.py", "touched.py"):
+        os.utime(write(tmp_path / name, "x = 1\n"), ns=(hour_ago, hour_ago))
+    first = scanned(made, tmp_path).disk_texts()
+    assert first[(tmp_path / "same.py").resolve()] == ("x = 1\n", 6, hour_ago)
+    known = {path: disk._replace(text="known = 2\n") for path, disk in first.items()}  # tells them apart
+    os.utime(tmp_path / "touched.py", ns=(hour_ago + 1, hour_ago + 1))
+    workspace = WorkspaceFiles([tmp_path])
+    made.append(workspace)
+    workspace.start(known)
+    assert workspace.wait(10.0)
+    texts = workspace.texts()
+    assert texts[(tmp_path / "same.py").resolve()] == "known = 2\n"  # taken unread
+    assert texts[(tmp_path / "touched.py").resolve()] == "x = 1\n"  # read: its time changed
+    assert workspace.unread == 1
