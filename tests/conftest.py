@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sysconfig
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,19 @@ STDLIB = Path(sysconfig.get_paths()["stdlib"])
 CORPUS_PACKAGES = ("json", "email", "http", "urllib", "logging", "xmlrpc", "wsgiref")
 # A package that is not in the corpus, for cross-project evaluation.
 HELDOUT_PACKAGE = "tomllib"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Saved workspace indexes go to a folder of the test run, not the user's cache (servers inherit it)."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("INKLING_CACHE_DIR")
+    os.environ["INKLING_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("INKLING_CACHE_DIR", None)
+    else:
+        os.environ["INKLING_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

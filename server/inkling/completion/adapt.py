@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import logging
 import textwrap
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,13 +39,19 @@ def load_shipped(model_dir: Path) -> SnippetIndex | None:
 
 
 class ProjectSnippets:
-    """The workspace's functions as a snippet index, each file read again only when its text changed."""
+    """The workspace's functions as a snippet index, each file read again only when its text changed (the
+    index thread keeps it current; the model thread reads it)."""
 
     def __init__(self) -> None:
         self._files: dict[Path, tuple[str, list[Snippet]]] = {}
         self._index: SnippetIndex | None = None
+        self._lock = threading.Lock()
 
     def index(self, texts: Mapping[Path, str]) -> SnippetIndex:
+        with self._lock:
+            return self._update(texts)
+
+    def _update(self, texts: Mapping[Path, str]) -> SnippetIndex:
         changed = self._index is None or texts.keys() != self._files.keys()
         files: dict[Path, tuple[str, list[Snippet]]] = {}
         for path, text in texts.items():

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 
 from inkling.completion import items
-from inkling.completion.adapt import ProjectSnippets, adaptations, load_shipped
+from inkling.completion.adapt import adaptations, load_shipped
 from inkling.completion.feeding import DELAY_S, Feeder, Text
 from inkling.completion.gate import decide
 from inkling.completion.generate import Target, find_target
@@ -93,7 +93,6 @@ class Engine:
         )
         self.feeder = Feeder(self.executor, self._feed)  # whole-file state, read in the background
         self.project: Project | None = None  # the workspace index, once the client named its folders
-        self._project_snippets = ProjectSnippets()
         self._shipped: tuple[Path, SnippetIndex | None] | None = None  # (model folder, its snippet index)
 
     # --- the model (on the model thread) ---
@@ -387,7 +386,7 @@ class Engine:
             self._shipped = (self.model_dir, load_shipped(self.model_dir))
         indexes = [self._shipped[1]] if self._shipped[1] is not None else []
         if self.project is not None and self.settings.workspace_index:
-            indexes.insert(0, self._project_snippets.index(self.project.files.texts()))
+            indexes.insert(0, self.project.snippets.index(self.project.files.texts()))
         texts = adaptations(target, indexes)
         if not texts:
             return []

@@ -1,6 +1,6 @@
 """The user's project as context: the workspace's files (context/workspace.py), a retrieval index over them kept
-up to date on a background thread and saved on disk for the next start (context/index_store.py), and the token
-ids of the code retrieved for a cursor."""
+up to date on a background thread and saved on disk for the next start (context/index_store.py), the token
+ids of the code retrieved for a cursor, and the workspace's functions for the generating commands."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from inkling.completion.adapt import ProjectSnippets
 from inkling.context.disk import DiskText
 from inkling.context.index_store import IndexStore
 from inkling.context.retrieval import RetrievalConfig, Retriever, Window
@@ -38,6 +39,7 @@ class Project:
         self.config = RetrievalConfig()
         self.store = IndexStore(self.files.folders, self.config, limits, cache)
         self.retriever: Retriever | None = None
+        self.snippets = ProjectSnippets()  # the workspace's functions, for the generating commands
         self.build_s: float | None = None  # how long the last index build took
         self.restored = 0  # files whose index came from the saved index
         self.restore_s: float | None = None  # how long loading the saved index took (None: there was none)
@@ -98,6 +100,10 @@ class Project:
         started = time.perf_counter()
         version = self.files.version
         texts = self.files.texts()
+        try:
+            self.snippets.index(texts)  # here, so that a generating command finds them ready
+        except Exception:
+            log.warning("reading the workspace's functions failed", exc_info=True)
         if self.retriever is not None and self.retriever.holds(texts):  # the saved index, all unchanged
             self._built_version = version
             return
