@@ -37,6 +37,7 @@ export const SERVER_SETTINGS = {
   retrievedWindows: { kind: "integer", default: 6, minimum: 1, maximum: 50 },
   lineCandidates: { kind: "integer", default: 4, minimum: 0, maximum: 32 },
   candidateBonus: { kind: "number", default: 3.0, minimum: 0.0, maximum: 20.0 },
+  adaptToWorkspace: { kind: "boolean", default: false },
   contextChars: { kind: "integer", default: 3000, minimum: 200, maximum: 100000 },
   suffixChars: { kind: "integer", default: 1500, minimum: 0, maximum: 20000 },
   minChars: { kind: "integer", default: 2, minimum: 1, maximum: 80 },

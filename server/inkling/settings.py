@@ -44,6 +44,7 @@ class Settings:
     retrieved_windows: int = field(default=6, metadata=_limits(1, 50))  # project windows read per suggestion
     line_candidates: int = field(default=4, metadata=_limits(0, 32))  # project lines that start as the cursor's
     candidate_bonus: float = field(default=3.0, metadata=_limits(0.0, 20.0))  # their bonus per token (tuned: lark)
+    adapt_to_workspace: bool = False  # fine-tune on the workspace in the background when idle (lsp/adapt.py)
 
 
 def camel(name: str) -> str:

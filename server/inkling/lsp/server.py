@@ -15,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 from inkling import __version__
 from inkling.completion.engine import Engine
 from inkling.lsp import project
+from inkling.lsp.adapt import Adaptation
 from inkling.lsp.convert import (
     completion_item,
     document_text,
@@ -55,10 +56,12 @@ class InklingServer(LanguageServer):
         self.requested_model = model_dir
         self.status = Status("loading")
         self.training = False  # one workspace training at a time
+        self.adaptation = Adaptation(self)  # the setting adaptToWorkspace's background run
         self._status_sent = 0.0
 
     def shutdown(self) -> None:
-        """Stop the engine's helper process, then what pygls stops."""
+        """Stop the engine's helper process and an adaptation's child, then what pygls stops."""
+        self.adaptation.kill()
         self.engine.close()
         super().shutdown()  # type: ignore[no-untyped-call]
 
@@ -117,11 +120,17 @@ def build_server(model_dir: Path) -> InklingServer:
     async def initialized(ls: InklingServer, params: types.InitializedParams) -> None:
         await ls.load_model(ls.requested_model)
         project.start_index(ls)
+        await ls.adaptation.follow_settings()
+
+    @server.feature(types.SHUTDOWN)
+    async def on_shutdown(ls: InklingServer, params: None) -> None:
+        await ls.adaptation.stop("the server is shutting down")  # no training child outlives the server
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: InklingServer, params: types.DidChangeConfigurationParams) -> None:
         ls.requested_model = ls.apply_settings(params.settings)
         project.start_index(ls)
+        await ls.adaptation.follow_settings()
         if ls.requested_model != ls.engine.model_dir or not ls.engine.loaded:
             await ls.load_model(ls.requested_model)
         elif ls.status.state in ("ready", "disabled"):
@@ -131,6 +140,7 @@ def build_server(model_dir: Path) -> InklingServer:
     def did_open(ls: InklingServer, params: types.DidOpenTextDocumentParams) -> None:
         uri = params.text_document.uri
         text = document_text(ls.workspace.get_text_document(uri)).source
+        ls.adaptation.active()
         ls.engine.warm(uri, text)
         project.opened(ls, uri, text)
 
@@ -147,6 +157,7 @@ def build_server(model_dir: Path) -> InklingServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: InklingServer, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
+        ls.adaptation.active()
 
         def text() -> str | None:  # read when the model thread gets to it, so typing costs nothing here
             document = ls.workspace.text_documents.get(uri)
@@ -164,6 +175,7 @@ def build_server(model_dir: Path) -> InklingServer:
         ls: InklingServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
         uri = params.text_document.uri
+        ls.adaptation.active()
         if (
             not ls.engine.settings.enabled
             or ls.status.state == "error"
@@ -186,6 +198,7 @@ def build_server(model_dir: Path) -> InklingServer:
     )
     async def completion(ls: InklingServer, params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
+        ls.adaptation.active()
         if ls.status.state == "error" or uri not in ls.workspace.text_documents:
             return None
         text = document_text(ls.workspace.get_text_document(uri))
@@ -203,6 +216,7 @@ def build_server(model_dir: Path) -> InklingServer:
     async def hover(ls: InklingServer, params: types.HoverParams) -> types.Hover | None:
         """Over a function's name: a one-line summary generated from its body."""
         uri = params.text_document.uri
+        ls.adaptation.active()
         if ls.status.state == "error" or uri not in ls.workspace.text_documents:
             return None
         text = document_text(ls.workspace.get_text_document(uri))
@@ -319,6 +333,8 @@ def build_server(model_dir: Path) -> InklingServer:
                 if ls.engine.settings.constrain_members
                 else None,
                 "workspace": ls.engine.project.stats() if ls.engine.project is not None else None,
+                # background adaptation (adaptToWorkspace): idle/running/adopted/rejected/failed/stopped
+                "adaptation": ls.adaptation.to_json(),
             }
 
         return await ls.engine.call(info)

@@ -3,18 +3,23 @@ progress relayed to the client as cancellable work-done progress, then a switch 
 
 Only a folder inside one of the client's workspace folders is trained on (both sides resolved with
 os.path.realpath, so `..` and symlinks cannot lead out). The child never imports from the user's project:
-it runs with `-P` and PYTHONSAFEPATH=1 (no current folder on sys.path) in a private temporary folder."""
+it runs with `-P` and PYTHONSAFEPATH=1 (no current folder on sys.path) in a private temporary folder.
+`start_finetune`, `follow` and `conclude` are also what background adaptation (lsp/adapt.py) runs."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +33,17 @@ if TYPE_CHECKING:
 
 TRAIN_WORKSPACE = "inkling.trainWorkspace"
 DEFAULT_MINUTES = 5.0
+GRACE_S = 2.0  # a stopped child gets this long to clean up after Ctrl-C before it is killed
+ERROR_BYTES = 8192  # the end of the child's stderr, kept to explain a failure
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a finetune child ended: its JSON result (empty when it wrote none), exit status and last errors."""
+
+    result: dict[str, Any]
+    code: int
+    errors: str
 
 
 def parse_arguments(args: tuple[Any, ...], workspace: Workspace) -> tuple[Path, float]:
@@ -80,60 +96,110 @@ async def train_workspace(ls: InklingServer, folder: Path, minutes: float) -> di
             percentage=0,
         ),
     )
-    with tempfile.TemporaryDirectory(prefix="inkling-train-") as scratch:
-        return await _run_child(ls, folder, minutes, token, Path(scratch))
-
-
-async def _run_child(
-    ls: InklingServer, folder: Path, minutes: float, token: str, scratch: Path
-) -> dict[str, Any]:
-    """`inkling finetune` in a child that cannot import from the project: -P and PYTHONSAFEPATH=1 keep the
-    current folder off sys.path, and its current folder is `scratch` (private, empty), not the project."""
-    progress = ls.work_done_progress
-    model = Path(os.path.realpath(ls.engine.model_dir))
-    command = [sys.executable, "-P", "-m", "inkling", "finetune", str(folder), "--model", str(model)]
-    process = await asyncio.create_subprocess_exec(
-        *command,
-        "--minutes",
-        str(minutes),
-        "--json",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=scratch,
-        env={**os.environ, "PYTHONSAFEPATH": "1"},
-    )
     cancelled = progress.tokens[token]
-    watcher = asyncio.create_task(_interrupt_when(cancelled, process))
-    result: dict[str, Any] = {}
     try:
-        assert process.stdout is not None and process.stderr is not None
-        async for line in process.stdout:
-            record = _parse(line)
-            if "result" in record:
-                result = record["result"]
-            elif "progress" in record:
-                progress.report(token, _report(record["progress"]))
-        errors = (await process.stderr.read()).decode(errors="replace")
-        code = await process.wait()
+        with tempfile.TemporaryDirectory(prefix="inkling-train-") as scratch:
+            process = await start_finetune(ls.engine.model_dir, folder, minutes, Path(scratch))
+            finished = await follow(
+                process, lambda record: progress.report(token, report(record)), cancelled.cancelled
+            )
     except asyncio.CancelledError:  # the request itself was cancelled ($/cancelRequest)
-        process.send_signal(signal.SIGINT)
-        await process.wait()
         progress.end(token, types.WorkDoneProgressEnd(message="cancelled"))
         raise
-    finally:
-        watcher.cancel()
-    answer = await _conclude(ls, result, code, errors, cancelled.cancelled())
+    answer = await conclude(ls, finished, cancelled.cancelled())
     progress.end(token, types.WorkDoneProgressEnd(message=answer["message"]))
     ls.say(logging.INFO, answer["message"])
     return answer
 
 
-async def _interrupt_when(cancelled: Any, process: asyncio.subprocess.Process) -> None:
+async def start_finetune(
+    model: Path, folder: Path, minutes: float, scratch: Path, low_priority: bool = False
+) -> asyncio.subprocess.Process:
+    """`inkling finetune --json` in a child that cannot import from the project: -P and PYTHONSAFEPATH=1 keep
+    the current folder off sys.path, and its current folder is `scratch` (private, empty), not the project.
+    With low_priority it starts under `nice -n 19` (where there is a `nice`), so it takes only idle CPU."""
+    command = [
+        sys.executable,
+        "-P",
+        "-m",
+        "inkling",
+        "finetune",
+        str(folder),
+        "--model",
+        os.path.realpath(model),
+        "--minutes",
+        str(minutes),
+        "--json",
+    ]
+    nice = shutil.which("nice") if low_priority else None
+    if nice is not None:
+        command = [nice, "-n", "19", *command]  # nice execs Python: the child's id stays the process's
+    return await asyncio.create_subprocess_exec(
+        *command,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=scratch,
+        env={**os.environ, "PYTHONSAFEPATH": "1"},
+    )
+
+
+async def follow(
+    process: asyncio.subprocess.Process,
+    on_progress: Callable[[dict[str, Any]], None],
+    interrupted: Callable[[], bool] = lambda: False,
+) -> Finished:
+    """Relay the child's progress records until it exits; Ctrl-C for it once `interrupted()` turns true.
+    Cancelled, this stops the child (`stop`) before the cancellation goes on: no child outlives its task."""
+    assert process.stdout is not None and process.stderr is not None
+    watcher = asyncio.create_task(_interrupt_when(interrupted, process))
+    errors = asyncio.create_task(_tail(process.stderr))  # read all along: a full pipe would block the child
+    result: dict[str, Any] = {}
+    try:
+        async for line in process.stdout:
+            record = _parse(line)
+            if isinstance(record.get("result"), dict):
+                result = record["result"]
+            elif isinstance(record.get("progress"), dict):
+                on_progress(record["progress"])
+        code = await process.wait()
+        return Finished(result, code, await errors)
+    except asyncio.CancelledError:
+        await stop(process)
+        raise
+    finally:
+        watcher.cancel()
+        errors.cancel()
+
+
+async def stop(process: asyncio.subprocess.Process, grace: float = GRACE_S) -> None:
+    """Ctrl-C for the child (training saves and stops between steps, removing its scratch folder), and
+    kill -9 if it has not exited `grace` seconds later."""
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGINT)
+    try:
+        await asyncio.wait_for(process.wait(), grace)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+
+
+async def _interrupt_when(interrupted: Callable[[], bool], process: asyncio.subprocess.Process) -> None:
     """Ctrl-C for the child once the user cancels the progress (training saves and stops between steps)."""
-    while not cancelled.cancelled():
+    while not interrupted():
         await asyncio.sleep(0.2)
     if process.returncode is None:
         process.send_signal(signal.SIGINT)
+
+
+async def _tail(stream: asyncio.StreamReader) -> str:
+    """The stream read to its end (in chunks: a progress bar's lines end in \\r, not \\n); its last ERROR_BYTES."""
+    kept = b""
+    while chunk := await stream.read(1 << 16):
+        kept = (kept + chunk)[-ERROR_BYTES:]
+    return kept.decode(errors="replace")
 
 
 def _parse(line: bytes) -> dict[str, Any]:
@@ -144,7 +210,8 @@ def _parse(line: bytes) -> dict[str, Any]:
     return record if isinstance(record, dict) else {}
 
 
-def _report(record: dict[str, Any]) -> types.WorkDoneProgressReport:
+def report(record: dict[str, Any]) -> types.WorkDoneProgressReport:
+    """A finetune progress record as a work-done progress report."""
     if "valid_loss" in record:
         message = f"step {record['step']}: validation loss {record['valid_loss']:.3f}"
     else:
@@ -154,9 +221,10 @@ def _report(record: dict[str, Any]) -> types.WorkDoneProgressReport:
     return types.WorkDoneProgressReport(message=message, percentage=percentage)
 
 
-async def _conclude(
-    ls: InklingServer, result: dict[str, Any], code: int, errors: str, cancelled: bool
-) -> dict[str, Any]:
+async def conclude(ls: InklingServer, finished: Finished, cancelled: bool) -> dict[str, Any]:
+    """The answer for a finished child; when its model beat the current one on the held-out files, the
+    server switches to it. {"status": "trained" | "no-improvement" | "cancelled" | "failed", "message", ...}."""
+    result, code, errors = finished.result, finished.code, finished.errors
     if cancelled or code == 130:
         return {"status": "cancelled", "message": "Training cancelled: the current model stays."}
     if code != 0 or not result:
