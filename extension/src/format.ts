@@ -35,9 +35,16 @@ export function modelInfoMarkdown(info: ModelInfo): string {
     "",
     ...Object.entries(info.config).map(([key, value]) => `- ${key}: ${scalar(value)}`),
   ];
-  const training = Object.entries(info.training);
-  if (training.length > 0) {
-    lines.push("", "## Training", "", ...training.map(([key, value]) => `- ${key}: ${scalar(value)}`));
+  const sections: [string, Record<string, unknown> | null | undefined][] = [
+    ["Training", info.training],
+    ["Workspace index", info.workspace],
+    ["Background adaptation", info.adaptation],
+  ];
+  for (const [title, section] of sections) {
+    const entries = Object.entries(section ?? {});
+    if (entries.length > 0) {
+      lines.push("", `## ${title}`, "", ...entries.map(([key, value]) => `- ${key}: ${scalar(value)}`));
+    }
   }
   return lines.join("\n") + "\n";
 }

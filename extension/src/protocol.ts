@@ -31,6 +31,10 @@ export interface ModelInfo {
   config: Record<string, unknown>;
   training: Record<string, unknown>;
   lastLatencyMs: number | null;
+  /** The workspace index (files, windows, built, ...), when the server indexes a workspace. */
+  workspace?: Record<string, unknown> | null;
+  /** Background adaptation: its state (idle, running, adopted, rejected, failed, stopped) and numbers. */
+  adaptation?: Record<string, unknown> | null;
 }
 
 /** What `inkling.normalizeStyle` returns. */

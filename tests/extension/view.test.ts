@@ -77,6 +77,10 @@ describe("messages", () => {
     assert.match(markdown, /# Inkling model "default"/);
     assert.match(markdown, /- hidden: 512/);
     assert.match(markdown, /## Training/);
+    assert.doesNotMatch(markdown, /## Workspace index|## Background adaptation/);
+    const more = modelInfoMarkdown({ ...info, workspace: { files: 12, built: true }, adaptation: { state: "adopted" } });
+    assert.match(more, /## Workspace index\n\n- files: 12\n- built: true/);
+    assert.match(more, /## Background adaptation\n\n- state: adopted/);
   });
 
   test("normalize results", () => {
