@@ -57,6 +57,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             "epochs",
             "fim_rate",
             "docstring_rate",
+            "comment_rate",
         )
         if getattr(args, k) is not None
     }
@@ -296,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-tokens", type=int)
     p.add_argument("--fim-rate", type=float)
     p.add_argument("--docstring-rate", type=float)
+    p.add_argument(
+        "--comment-rate", type=float, help="share of documents whose docstrings become `# ...` lines above the def"
+    )
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("eval", help="line completion and bits per byte, beside a 4-gram baseline")

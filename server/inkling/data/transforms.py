@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from inkling.data.comments import docstrings_to_comments
 from inkling.specials import DOCSTRING, FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX
 
 Span = tuple[int, int]
@@ -39,9 +40,10 @@ class TransformConfig:
     fim_rate: float = 0.5
     spm_rate: float = 0.5  # fraction of FIM examples in suffix-prefix-middle order
     docstring_rate: float = 0.5  # probability that a document gets the docstring-after-body transform
+    comment_rate: float = 0.0  # probability that a document's docstrings become comments (data/comments.py)
 
     def __post_init__(self) -> None:
-        for name in ("fim_rate", "spm_rate", "docstring_rate"):
+        for name in ("fim_rate", "spm_rate", "docstring_rate", "comment_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"TransformConfig.{name} must be in [0, 1], got {value!r}")
@@ -330,12 +332,15 @@ def docstring_after_body(text: str) -> str:
 
 
 def transform_document(text: str, rng: random.Random, config: TransformConfig) -> str:
-    """One document's training text: docstring-after-body with docstring_rate, then FIM with fim_rate.
+    """One document's training text: docstrings to comments with comment_rate, docstring-after-body with
+    docstring_rate, then FIM with fim_rate.
 
     No EOT is added; the caller appends it after each document.
     """
     src: _Source | None = None
     parsed = False
+    if config.comment_rate and rng.random() < config.comment_rate:
+        text = docstrings_to_comments(text)
     if rng.random() < config.docstring_rate:
         src, parsed = _parse(text), True
         if src is not None:

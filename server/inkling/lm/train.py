@@ -61,6 +61,7 @@ class TrainConfig:
     fim_rate: float = 0.5
     spm_rate: float = 0.5
     docstring_rate: float = 0.5
+    comment_rate: float = 0.0
     init_from: str | None = None  # fine-tune: start from this model folder (its shape, weights, tokenizer)
 
     def __post_init__(self) -> None:
@@ -75,7 +76,7 @@ class TrainConfig:
             raise InklingError("--steps must be positive")
         if self.minutes is not None and self.minutes <= 0:
             raise InklingError("--minutes must be positive")
-        if not all(0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate)):
+        if not all(0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate, self.comment_rate)):
             raise InklingError("transform rates must lie between 0 and 1")
 
     def model_config(self, vocab_size: int) -> ModelConfig:
@@ -88,7 +89,10 @@ class TrainConfig:
 
     def transforms(self) -> TransformConfig:
         return TransformConfig(
-            fim_rate=self.fim_rate, spm_rate=self.spm_rate, docstring_rate=self.docstring_rate
+            fim_rate=self.fim_rate,
+            spm_rate=self.spm_rate,
+            docstring_rate=self.docstring_rate,
+            comment_rate=self.comment_rate,
         )
 
 
