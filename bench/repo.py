@@ -12,7 +12,10 @@ opened as truncated, left --warm-s, asked one inline completion at the cut, and 
 metrics (EM, ES, first token); the variants answer the same cut points.
 
 Variants: "off" (workspaceIndex false) and "on" (true) unless --variant names others, e.g.
-`--variant w1:projectWeight=0.1 --variant w3:projectWeight=0.3`.
+`--variant w1:projectWeight=0.1 --variant w3:projectWeight=0.3`. A variant with `adapted=true` is served by
+the model that `inkling finetune` makes from the cut copy (--adapt-minutes of training; the files as the
+server sees them, so never a target line), or by the shipped model when the fine-tune did not beat it on the
+copy's held-out files, as the adaptToWorkspace setting would do.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import asyncio
 import json
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -84,8 +88,21 @@ async def model_info(session: Session) -> dict[str, Any]:
     return result
 
 
-async def run_variant(root: Path, cases: list[dict[str, Any]], init: dict[str, Any], warm_s: float) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "inkling", "serve", "--model", str(MODEL)]
+def adapt(root: Path, out: Path, minutes: float) -> tuple[Path, dict[str, Any]]:
+    """`inkling finetune` on the cut copy: the model it published (else the shipped one) and its result."""
+    command = [sys.executable, "-m", "inkling", "finetune", str(root), "--model", str(MODEL)]
+    command += ["--out", str(out), "--minutes", str(minutes), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:  # e.g. too few whole files to hold some out: the setting keeps the model too
+        return MODEL, {"failed": done.stderr.strip()[-300:]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])["result"]
+    return (Path(result["model"]) if result.get("model") else MODEL), result
+
+
+async def run_variant(
+    root: Path, cases: list[dict[str, Any]], init: dict[str, Any], warm_s: float, model: Path = MODEL
+) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "inkling", "serve", "--model", str(model)]
     session = await Session.start("inkling", cmd, init, root=root)
     records = []
     try:
@@ -135,9 +152,17 @@ async def main(args: argparse.Namespace) -> None:
             with tempfile.TemporaryDirectory(prefix="inkling-repo-") as temp:
                 root = Path(temp) / label
                 cases = cut_workspace(folder, root, seed, args.cuts)
+                adapted: Path | None = None
                 for name, settings in variants:
+                    settings = dict(settings)
+                    model = MODEL
+                    if settings.pop("adapted", False):
+                        if adapted is None:
+                            adapted, result = adapt(root, Path(temp) / "adapted", args.adapt_minutes)
+                            print(f"{label} seed {seed} adapted: {result}", flush=True)
+                        model = adapted
                     started = time.perf_counter()
-                    out = await run_variant(root, cases, {**base, **settings}, args.warm_s)
+                    out = await run_variant(root, cases, {**base, **settings}, args.warm_s, model)
                     results.setdefault(label, {}).setdefault(name, []).extend(out["records"])
                     took = time.perf_counter() - started
                     print(
@@ -167,5 +192,6 @@ if __name__ == "__main__":
     parser.add_argument("--warm-s", type=float, default=0.3, help="wait after didOpen before asking")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a setting for all")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME:NAME=VALUE,...")
+    parser.add_argument("--adapt-minutes", type=float, default=5.0, help="training for an `adapted=true` variant")
     parser.add_argument("--json")
     asyncio.run(main(parser.parse_args()))
