@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from inkling.atomic import write_text
 from inkling.errors import InklingError
 from inkling.settings import Settings, parse_settings
 
@@ -68,6 +69,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         minutes=args.minutes,
         seed=args.seed,
         device=args.device,
+        threads=args.threads,
         **overrides,
     )
     result = train(Path(args.corpus), Path(args.tokenizer), Path(args.out), config, resume=args.resume)
@@ -101,7 +103,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     report = run_eval(options)
     print(report.table)
     if args.json:
-        Path(args.json).write_text(json.dumps(report.data, indent=2) + "\n", encoding="utf-8")
+        write_text(Path(args.json), json.dumps(report.data, indent=2) + "\n")
     return 0
 
 
@@ -289,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=float)
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     p.add_argument("--device", default="cpu")
+    p.add_argument(
+        "--threads", type=int, help="torch threads per process (default: torch's, all cores or OMP_NUM_THREADS)"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int)
     p.add_argument("--seq-len", type=int)

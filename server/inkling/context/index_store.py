@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import stat
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from inkling.atomic import atomic_write
 from inkling.context.disk import UNVOUCHED, DiskText
 from inkling.context.retrieval import Cut, Lines, RetrievalConfig, Retriever, window_lines
 from inkling.context.workspace import WorkspaceLimits
@@ -214,17 +214,12 @@ class IndexStore:
         self.path.parent.mkdir(
             parents=True, exist_ok=True, mode=0o700
         )  # private: it holds the project's code
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.key}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with open(fd, "wb") as file:
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as file:
                 np.savez_compressed(file, allow_pickle=False, **arrays)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+
+        atomic_write(self.path, write, mode=0o600)
         _prune(self.path.parent)
         return self.path.stat().st_size
 

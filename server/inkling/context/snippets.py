@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from inkling.atomic import atomic_write
+
 FORMAT = 1  # the version of the file `save` writes
 MAX_BODY_LINES = 15  # a longer function is not offered: adapting it is rarely what a comment asks
 MAX_BODY_CHARS = 600
@@ -230,10 +232,10 @@ class SnippetIndex:
         return [(score / weight, self.snippets[i]) for i, score in ranked[:k] if score / weight >= min_score]
 
     def save(self, path: Path) -> None:
-        """Write the snippets to a gzipped JSON file."""
+        """Write the snippets to a gzipped JSON file (atomically; the same snippets give the same bytes)."""
         rows = [[s.origin, s.name, list(s.params), s.header, s.body, s.description] for s in self.snippets]
-        with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
-            json.dump({"format": FORMAT, "snippets": rows}, f, separators=(",", ":"))
+        data = json.dumps({"format": FORMAT, "snippets": rows}, separators=(",", ":")).encode("utf-8")
+        atomic_write(path, lambda tmp: tmp.write_bytes(gzip.compress(data, compresslevel=9, mtime=0)))
 
     @classmethod
     def load(cls, path: Path) -> SnippetIndex:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sysconfig
 import time
@@ -11,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO
 
+from inkling.atomic import write_text
 from inkling.data.clean import FilterConfig, content_hash, dedupe, filter_reason
 from inkling.data.collect import (
     DEFAULT_EXCLUDE_DIRS,
@@ -109,54 +108,30 @@ def _line_count(text: str) -> int:
     return text.count("\n") + (0 if not text or text.endswith("\n") else 1)
 
 
-def _atomic_open(path: Path) -> IO[str]:
-    """A temporary text file next to path: _commit renames it into place, _abort deletes it."""
-    return open(path.with_name(f".{path.name}.tmp"), "w", encoding="utf-8", newline="\n")
-
-
-def _commit(handle: IO[str], path: Path) -> None:
-    handle.close()
-    os.replace(handle.name, path)
-
-
-def _abort(handle: IO[str]) -> None:
-    handle.close()
-    Path(handle.name).unlink(missing_ok=True)
-
-
-def _write_text(path: Path, text: str) -> None:
-    handle = _atomic_open(path)
-    try:
-        handle.write(text)
-    except BaseException:
-        _abort(handle)
-        raise
-    _commit(handle, path)
-
-
 def _write_split(out: Path, split: Split, docs: Iterable[_Prepared], shard_bytes: int) -> SplitStats:
     """Write one split as JSON-lines shards of about shard_bytes each; always at least one shard."""
-    names = [f"{split}-00000.jsonl"]
+    names: list[str] = []
     files = size = lines = shard_size = 0
-    handle = _atomic_open(out / names[0])
-    try:
-        for doc in docs:
-            record = {"path": doc.path, "hash": content_hash(doc.text), "text": doc.text}
-            line = json.dumps(record, ensure_ascii=False) + "\n"
-            line_bytes = len(line.encode("utf-8"))
-            if shard_size > 0 and shard_size + line_bytes > shard_bytes:
-                _commit(handle, out / names[-1])
-                names.append(f"{split}-{len(names):05d}.jsonl")
-                handle, shard_size = _atomic_open(out / names[-1]), 0
-            handle.write(line)
-            shard_size += line_bytes
-            files += 1
-            size += len(doc.text.encode("utf-8"))
-            lines += _line_count(doc.text)
-    except BaseException:
-        _abort(handle)
-        raise
-    _commit(handle, out / names[-1])
+    shard: list[str] = []
+
+    def flush() -> None:
+        names.append(f"{split}-{len(names):05d}.jsonl")
+        write_text(out / names[-1], "".join(shard))
+        shard.clear()
+
+    for doc in docs:
+        record = {"path": doc.path, "hash": content_hash(doc.text), "text": doc.text}
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line_bytes = len(line.encode("utf-8"))
+        if shard_size > 0 and shard_size + line_bytes > shard_bytes:
+            flush()
+            shard_size = 0
+        shard.append(line)
+        shard_size += line_bytes
+        files += 1
+        size += len(doc.text.encode("utf-8"))
+        lines += _line_count(doc.text)
+    flush()
     return SplitStats(files, size, lines, tuple(names))
 
 
@@ -247,7 +222,7 @@ def build_corpus(roots: list[Path], out: Path, config: CorpusConfig = CorpusConf
     _remove_stale_shards(out, {name for stats in splits.values() for name in stats.shards})
     hashes = {content_hash(p.text) for p in prepared if p.split == "train"}
     hashes |= {p.raw_hash for p in prepared if p.split == "train"}
-    _write_text(out / TRAIN_HASHES_FILE, "".join(f"{h}\n" for h in sorted(hashes)))
+    write_text(out / TRAIN_HASHES_FILE, "".join(f"{h}\n" for h in sorted(hashes)))
     report = CorpusReport(
         roots=tuple(str(root) for root in roots),
         out=str(out),
@@ -262,7 +237,7 @@ def build_corpus(roots: list[Path], out: Path, config: CorpusConfig = CorpusConf
         seconds=round(time.perf_counter() - started, 3),
         config=asdict(config),
     )
-    _write_text(out / REPORT_FILE, report_to_json(report))
+    write_text(out / REPORT_FILE, report_to_json(report))
     return report
 
 

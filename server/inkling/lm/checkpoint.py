@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load_file, save_file
 from tokenizers import Tokenizer
 
+from inkling.atomic import atomic_write
 from inkling.errors import InklingError
 from inkling.lm.config import ModelConfig, weight_shapes
 from inkling.lm.tokenizer import TOKENIZER_FILE, load_tokenizer, tokenizer_hash
@@ -39,26 +37,6 @@ class Checkpoint:
 
     def num_parameters(self) -> int:
         return sum(t.size for t in self.tensors.values())
-
-
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder and rename it over `path` only once complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a model is ordinary data
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InklingError(f"could not write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -11,8 +11,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
+from inkling.atomic import atomic_write
 from inkling.errors import InklingError
-from inkling.lm.checkpoint import atomic_write
 
 RESUME_FILE = "resume.safetensors"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from inkling import specials
+from inkling.atomic import atomic_write
 from inkling.errors import InklingError
 
 TOKENIZER_FILE = "tokenizer.json"
@@ -40,11 +41,8 @@ def _non_empty(texts: Iterable[str]) -> Iterator[str]:
 
 
 def save_tokenizer(tokenizer: Tokenizer, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / TOKENIZER_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tokenizer.save(str(tmp))
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: tokenizer.save(str(tmp)))
     return path
 
 

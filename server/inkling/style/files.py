@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from inkling.atomic import write_text
 from inkling.style.detect import Style, detect
 from inkling.style.normalize import normalize
 
@@ -90,13 +90,5 @@ def _read(path: Path) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    """Through a temporary file renamed over the original, keeping its permissions."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Through a temporary file renamed over the original, keeping its permissions and its line endings."""
+    write_text(path, text, mode=path.stat().st_mode & 0o7777, newline="")
