@@ -7,7 +7,7 @@ import type { Ctx } from "./ctx";
 import { generateMessage, modelInfoLine, modelInfoMarkdown, normalizeMessage, trainingOutcome } from "./format";
 import { parseMinutes, SNOOZE_LIMITS } from "./gate";
 import { progressAsNotifications } from "./progress";
-import { SERVER_COMMANDS, type GenerateResult, type ModelInfo, type NormalizeResult, type WireRange } from "./protocol";
+import { SERVER_COMMANDS, type GenerateResult, type ModelInfo, type NormalizeResult } from "./protocol";
 
 /** Runs a command body and turns any failure into an error message (and a log line). */
 function guarded(ctx: Ctx, name: string, body: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
@@ -84,7 +84,7 @@ async function normalize(ctx: Ctx): Promise<void> {
   const client = ctx.requireClient();
   const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
   const selection = editor.selection;
-  const args: unknown[] = selection.isEmpty ? [uri] : [uri, client.code2ProtocolConverter.asRange(selection) as WireRange];
+  const args: unknown[] = selection.isEmpty ? [uri] : [uri, client.code2ProtocolConverter.asRange(selection)];
   const scope = selection.isEmpty ? "file" : "selection";
   const result = await executeServerCommand<NormalizeResult>(client, SERVER_COMMANDS.normalizeStyle, args);
   ctx.output.info(`normalize style (${scope}): ${JSON.stringify(result)}`);
@@ -209,7 +209,7 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     "inkling.testScaffold": () => generate(ctx, SERVER_COMMANDS.generateTest, "unit test scaffold"),
     "inkling.restart": () => ctx.restart(),
     "inkling.showModelInfo": () => showModelInfo(ctx),
-    "inkling.showLogs": async () => ctx.output.show(true),
+    "inkling.showLogs": () => Promise.resolve(ctx.output.show(true)),
   };
   return Object.entries(commands).map(([id, body]) => vscode.commands.registerCommand(id, guarded(ctx, id, body)));
 }

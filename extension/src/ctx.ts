@@ -16,7 +16,6 @@ import {
   resolveInterpreter,
   runProcess,
   showInterpreter,
-  type ExtensionHandle,
   type Interpreter,
   type PythonExtensionApi,
 } from "./python";
@@ -104,7 +103,7 @@ export class Ctx implements vscode.Disposable {
         pythonExtension === undefined
           ? undefined
           : async () => {
-              const found = await interpreterFromPythonExtension(pythonExtension as ExtensionHandle, resource, (m) =>
+              const found = await interpreterFromPythonExtension(pythonExtension, resource, (m) =>
                 this.output.warn(m),
               );
               this.watchPythonExtension(pythonExtension);

@@ -99,7 +99,10 @@ export function trainingOutcome(answer: unknown, folderName: string): TrainingOu
 /** A summary (whatever keys it has) as `key: value, ...`, scalars only. */
 export function summaryLine(summary: unknown): string {
   if (typeof summary !== "object" || summary === null) {
-    return summary === undefined || summary === null ? "" : String(summary);
+    if (summary === undefined || summary === null) {
+      return "";
+    }
+    return typeof summary === "string" ? summary : JSON.stringify(summary);
   }
   return Object.entries(summary as Record<string, unknown>)
     .filter(([, value]) => value === null || ["string", "number", "boolean"].includes(typeof value))

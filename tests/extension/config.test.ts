@@ -14,8 +14,11 @@ import {
 } from "../../extension/src/config";
 import { reader } from "./fakes";
 
-const MANIFEST = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8"));
-const PROPERTIES: Record<string, Record<string, unknown>> = MANIFEST.contributes.configuration.properties;
+interface Manifest {
+  contributes: { configuration: { properties: Record<string, Record<string, unknown>> } };
+}
+const MANIFEST = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as Manifest;
+const PROPERTIES = MANIFEST.contributes.configuration.properties;
 
 describe("readServerSettings", () => {
   test("an empty section gives every default and no warning", () => {
