@@ -46,8 +46,8 @@ def main() -> None:
     for snippet in chosen:
         source = f"# {snippet.description}\n{snippet.header}\n    ...\n"
         for name, rows in results.items():
-            engine._shipped = None if name == "with snippets" else (engine.model_dir, None)  # None: load it
-            texts = [textwrap.dedent(t.lstrip("\n")) for t in engine.generate_code(source, 1, candidates=5)]
+            engine.generator._shipped = None if name == "with snippets" else (engine.model_dir, None)  # None: load it
+            texts = [textwrap.dedent(t.lstrip("\n")) for t in engine.generator.generate_code(source, 1, candidates=5)]
             similarities = [edit_similarity(t.strip(), snippet.body.strip()) for t in texts] or [0.0]
             rows.append((similarities[0], max(similarities)))
     print(f"{len(chosen)} valid-split functions, seed {args.seed}")

@@ -244,7 +244,7 @@ def generate(model: Path, tasks: Sequence[Task], candidates: int) -> list[tuple[
         for task in tasks:
             source, line = prompt_source(task)
             started = time.perf_counter()
-            texts = engine.generate_code(source, line, candidates=candidates)
+            texts = engine.generator.generate_code(source, line, candidates=candidates)
             generated.append((list(texts)[:candidates], (time.perf_counter() - started) * 1000))
     finally:
         engine.executor.shutdown(wait=False)

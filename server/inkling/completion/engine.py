@@ -1,38 +1,30 @@
-"""The completion engine: the model on its own single-thread executor; requests in, post-processed suggestions out.
-
-The newest request for a document wins: each request takes a ticket for its document, and generation
-gives up at the next token once a newer ticket exists or the request was cancelled.
-"""
+"""The completion engine: requests in, post-processed suggestions out, with the model on the model thread
+(completion/scheduler.py): inline suggestions, completion lists, hover summaries and docstrings; the generating
+commands' code is completion/codegen.py's."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-import threading
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import unquote, urlparse
 
 import numpy as np
 
 from inkling.completion import items
-from inkling.completion.adapt import adaptations, load_shipped
+from inkling.completion.codegen import CodeGenerator
 from inkling.completion.feeding import DELAY_S, Feeder, Text
 from inkling.completion.gate import decide
-from inkling.completion.generate import Target, find_target
 from inkling.completion.postprocess import Context, run
 from inkling.completion.project import Project
-from inkling.completion.scaffold import Plan, Scaffold, build
+from inkling.completion.scheduler import Cancelled, ModelThread, never
 from inkling.completion.scope import bare_name, names_in_scope
 from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
-from inkling.completion.types import Request, Suggestion
+from inkling.completion.types import Change, Request, Suggestion, document_path
 from inkling.context.names import NameCheck
-from inkling.context.snippets import SnippetIndex
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig, Generation
 from inkling.lm.members import Members
@@ -40,7 +32,7 @@ from inkling.lm.runtime import Runtime
 from inkling.settings import Settings
 from inkling.style.detect import Style, detect
 from inkling.style.docstring import insert_docstring
-from inkling.style.edit import MAX_STYLE_CHARS, Edit, minimal_edit
+from inkling.style.edit import MAX_STYLE_CHARS, minimal_edit
 
 if TYPE_CHECKING:
     from inkling.context.members import MemberAnalyzer
@@ -49,42 +41,19 @@ T = TypeVar("T")
 SUMMARIES = 512  # cached hover summaries
 STYLE_SAMPLE = 20_000  # characters on each side of the cursor that style detection reads
 STYLE_REREAD = 2_000  # characters of change after which a document's style is detected again
-CODE_LINES = 24  # the most lines generated code (after a comment, or a function's body) may have
-Cancelled = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a command computed: the edit to apply, or why there is none."""
-
-    edit: Edit | None
-    reason: str = ""
-
-
-def _never() -> bool:
-    return False
-
-
-def _path(uri: str) -> str | None:
-    """The file path of a file: URI (for the analysis to find the project's modules), else None."""
-    if not uri.startswith("file://"):
-        return None
-    return unquote(urlparse(uri).path) or None
 
 
 class Engine:
-    """Owns the model; every model call runs on one dedicated thread, never on the protocol's threads."""
+    """Owns the model; every model call runs on the model thread, never on the protocol's threads."""
 
     def __init__(self, model_dir: Path, settings: Settings | None = None) -> None:
         self.model_dir = model_dir
         self.settings = settings or Settings()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkling-model")
-        self.last_latency_ms: float | None = None
+        self.thread = ModelThread()
+        self.executor = self.thread.executor
         self._runtime: Runtime | None = None
         self._styles: dict[str, tuple[int, Style]] = {}  # document → (its length then, its style)
         self._summaries: dict[str, str] = {}  # a function's prompt hash → its generated summary
-        self._tickets: dict[str, int] = {}
-        self._lock = threading.Lock()
         self._analyzer: MemberAnalyzer | None = None  # jedi, loaded once constrainMembers asks for it
         self._scope: tuple[frozenset[str], frozenset[bytes], dict[bytes, np.ndarray | None]] = (
             frozenset(),
@@ -92,8 +61,14 @@ class Engine:
             {},
         )
         self.feeder = Feeder(self.executor, self._feed)  # whole-file state, read in the background
+        self.thread.on_submit = self.feeder.request  # a request's slice of the model thread comes first
         self.project: Project | None = None  # the workspace index, once the client named its folders
-        self._shipped: tuple[Path, SnippetIndex | None] | None = None  # (model folder, its snippet index)
+        self.generator = CodeGenerator(self)  # the generating commands
+
+    @property
+    def last_latency_ms(self) -> float | None:
+        """How long the last request that was not superseded took on the model thread."""
+        return self.thread.last_latency_ms
 
     # --- the model (on the model thread) ---
 
@@ -131,7 +106,7 @@ class Engine:
             candidate_bonus=s.candidate_bonus,
         )
 
-    def suggest(self, request: Request, cancelled: Cancelled = _never) -> Suggestion | None:
+    def suggest(self, request: Request, cancelled: Cancelled = never) -> Suggestion | None:
         """The best suggestion that survives post-processing and the confidence threshold (synchronous)."""
         for suggestion, generation in self.survivors(request, self.decode_config(), cancelled):
             if generation.confidence < self.settings.min_confidence:
@@ -140,7 +115,7 @@ class Engine:
         return None
 
     def survivors(
-        self, request: Request, config: DecodeConfig, cancelled: Cancelled = _never
+        self, request: Request, config: DecodeConfig, cancelled: Cancelled = never
     ) -> Iterator[tuple[Suggestion, Generation]]:
         """The beam's hypotheses that survive post-processing, best first, each with its generation; post-
         processing runs only as far as the caller reads."""
@@ -168,9 +143,9 @@ class Engine:
             request.prefix,
             request.suffix,
             mode,
-            self._style(request),
+            self.style(request),
             unsafe,
-            NameCheck(_path(request.document.split("#", 1)[0])),
+            NameCheck(document_path(request.document)),
         )
         for generation in found or []:
             suggestion = run(generation.text, context, self.settings.min_chars)
@@ -197,7 +172,7 @@ class Engine:
         """Token ids of the project code most like the code before the cursor (none without an index)."""
         if self.project is None:
             return []
-        path = _path(request.document.split("#", 1)[0])
+        path = document_path(request.document)
         here = Path(path).resolve() if path else None
         k = self.settings.retrieved_windows
         return self.project.related(request.prefix, here, k, self.runtime.vocab.encode)
@@ -213,7 +188,7 @@ class Engine:
     def warm(self, uri: str, text: str) -> None:
         """Let the static analysis and the model read a newly opened document in the background."""
         if self.settings.constrain_members:
-            self.analyzer.warm(uri, text, _path(uri))
+            self.analyzer.warm(uri, text, document_path(uri))
         self.changed(uri, lambda: text, delay=0.0)
 
     def changed(self, document: str, text: Text, delay: float = DELAY_S) -> None:
@@ -240,7 +215,7 @@ class Engine:
         if point is None:
             return None
         names = self.analyzer.names(
-            uri, request.prefix + request.suffix, line, column, _path(uri), self.settings.analysis_budget_ms
+            uri, request.prefix + request.suffix, line, column, document_path(uri), self.settings.analysis_budget_ms
         )
         if not names or not any(name.startswith(point.partial) for name in names):
             return None  # what is typed is not among them: the analysis does not know this receiver
@@ -259,7 +234,7 @@ class Engine:
             return
         dotted = re.compile(r"(?<![\w.])" + re.escape(point.receiver) + r"\.")
         if dotted.search(request.prefix) or dotted.search(request.suffix):
-            self.analyzer.prefetch(uri, request.prefix + "." + request.suffix, line, column + 1, _path(uri))
+            self.analyzer.prefetch(uri, request.prefix + "." + request.suffix, line, column + 1, document_path(uri))
 
     def scope(self, request: Request) -> Members | None:
         """At a bare name, the names in scope for the decoder's scopeBonus; None elsewhere or with it off."""
@@ -271,7 +246,7 @@ class Engine:
             self._scope = (names, frozenset(name.encode() for name in names), {})
         return Members(self._scope[1], typed.encode(), self._scope[2])
 
-    def _style(self, request: Request) -> Style | None:
+    def style(self, request: Request) -> Style | None:
         """The document's style, detected again once its length has changed by STYLE_REREAD characters."""
         if not self.settings.normalize_style:
             return None
@@ -283,7 +258,7 @@ class Engine:
         self._styles[request.document] = (size, style)
         return style
 
-    def summarize(self, request: Request, cancelled: Cancelled = _never) -> Summary | None:
+    def summarize(self, request: Request, cancelled: Cancelled = never) -> Summary | None:
         """The generated one-line summary of the function whose name is at the cursor (synchronous);
         cached by the function's text, so hovering again costs nothing."""
         target = find_function(request.prefix + request.suffix, len(request.prefix))
@@ -305,7 +280,7 @@ class Engine:
             self._summaries[target.key] = text
         return text
 
-    def docstring_at(self, request: Request, cancelled: Cancelled = _never) -> Change:
+    def docstring_at(self, request: Request, cancelled: Cancelled = never) -> Change:
         """The edit that gives the function on the cursor's line a generated one-line docstring."""
         source = request.prefix + request.suffix
         if len(source) > MAX_STYLE_CHARS:
@@ -323,84 +298,12 @@ class Engine:
             return Change(None, "libcst could not insert the docstring")
         return Change(minimal_edit(source, changed))
 
-    def generate_code(self, source: str, line: int, candidates: int = 5) -> list[str]:
-        """Up to `candidates` generations for the comment or `def` on `line` (0-based), best first, each
-        the text that goes after that line (synchronous)."""
-        target = find_target(source, line)
-        if target is None:
-            return []
-        return [target.insertion(text) for text in self._code(target, candidates, "", _never) or []]
-
-    def code_at(self, request: Request, cancelled: Cancelled = _never) -> Change:
-        """The edit that adds the code the comment on the cursor's line asks for, or the body of the
-        function whose `def` is there."""
-        source = request.prefix + request.suffix
-        target = find_target(source, request.prefix.count("\n"))
-        if target is None:
-            return Change(None, "put the cursor on a comment, or on a function's `def` whose body is empty")
-        texts = self._code(target, self.settings.beam_width, request.document, cancelled)
-        if not texts:
-            return Change(None, "cancelled" if texts is None else "the model wrote no valid code here")
-        return Change(Edit(target.start, target.end, target.insertion(texts[0])))
-
-    def scaffold(self, plan: Plan, existing: str | None, document: str, cancelled: Cancelled) -> Scaffold:
-        """The test file with a new test for `plan`'s function, its assertion lines generated."""
-
-        def complete_line(prefix: str) -> str:
-            suggestion = self.suggest(Request(prefix, "", document), cancelled)
-            return suggestion.text if suggestion is not None else ""
-
-        return build(plan, existing, complete_line)
-
-    def _code(self, target: Target, candidates: int, document: str, cancelled: Cancelled) -> list[str] | None:
-        """Distinct generations for `target` that survive post-processing, best first: adapted code of the
-        project and the shipped corpus first (the model ranks it), then the beam's; None if cancelled."""
-        config = replace(self.decode_config(), beam_width=candidates, max_lines=CODE_LINES)
-        adapted = self._adapted(target, config, document, cancelled)
-        found = self.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)
-        if adapted is None or found is None:
-            return None
-        request = Request(target.prefix, target.suffix, document)
-        unsafe = self.settings.unsafe_suggestions
-        context = Context(
-            target.prefix,
-            target.suffix,
-            "block",
-            self._style(request),
-            unsafe,
-            NameCheck(_path(document.split("#", 1)[0])),
-        )
-        texts: list[str] = []
-        for text in [*adapted, *(hypothesis.text for hypothesis in found)]:  # each starts at the indentation
-            suggestion = run(text, context, self.settings.min_chars)
-            if suggestion is not None and suggestion.text not in texts and target.complete(suggestion.text):
-                texts.append(suggestion.text)
-        return texts[:candidates]
-
-    def _adapted(
-        self, target: Target, config: DecodeConfig, document: str, cancelled: Cancelled
-    ) -> list[str] | None:
-        """Functions of the project and of the shipped corpus that read like the request, rewritten for the
-        target, in the order of the model's log-probability per token; None if cancelled."""
-        if self._shipped is None or self._shipped[0] != self.model_dir:
-            self._shipped = (self.model_dir, load_shipped(self.model_dir))
-        indexes = [self._shipped[1]] if self._shipped[1] is not None else []
-        if self.project is not None and self.settings.workspace_index:
-            indexes.insert(0, self.project.snippets.index(self.project.files.texts()))
-        texts = adaptations(target, indexes)
-        if not texts:
-            return []
-        scored = self.runtime.score(target.prefix, target.suffix, texts, config, document, cancelled)
-        if scored is None:
-            return None
-        return [g.text for g in sorted(scored, key=lambda g: g.logprob / max(g.tokens, 1), reverse=True)]
-
     def suggest_text(self, prefix: str, suffix: str) -> str:
         """Only the suggestion's text, "" for none: the predictor that `inkling eval` and `complete` score."""
         suggestion = self.suggest(Request(prefix, suffix))
         return suggestion.text if suggestion is not None else ""
 
-    def rank(self, request: Request, cancelled: Cancelled = _never) -> list[items.Item]:
+    def rank(self, request: Request, cancelled: Cancelled = never) -> list[items.Item]:
         """The completion list at the cursor: model-ranked words, the document's names, one whole line."""
         config = replace(self.decode_config(), beam_width=max(self.settings.completion_items, 1))
         members = self.members(request)  # after `expr.`: the model ranks the receiver's names only
@@ -419,41 +322,9 @@ class Engine:
 
     # --- requests (from the protocol's event loop) ---
 
-    def _take_ticket(self, document: str) -> int:
-        with self._lock:
-            ticket = self._tickets.get(document, 0) + 1
-            self._tickets[document] = ticket
-            return ticket
-
-    async def _on_model_thread(
-        self, request: Request, work: Callable[[Request, Cancelled], T], empty: T
-    ) -> T:
-        ticket = self._take_ticket(request.document)
-        stop = threading.Event()
-
-        def cancelled() -> bool:
-            return stop.is_set() or self._tickets.get(request.document) != ticket
-
-        def job() -> T:
-            if cancelled():  # superseded while it waited for the model thread
-                return empty
-            start = time.perf_counter()
-            result = work(request, cancelled)
-            if not cancelled():
-                self.last_latency_ms = (time.perf_counter() - start) * 1000
-            return result
-
-        future = self.executor.submit(job)
-        self.feeder.request(future)
-        try:
-            return await asyncio.wrap_future(future)
-        except asyncio.CancelledError:  # $/cancelRequest: the model thread stops at its next token
-            stop.set()
-            raise
-
     async def complete(self, request: Request) -> Suggestion | None:
         """The inline suggestion; None when there is none or a newer request for the document superseded it."""
-        return await self._on_model_thread(request, self.suggest, None)
+        return await self.thread.run(request.document, lambda cancelled: self.suggest(request, cancelled), None)
 
     async def summary(self, request: Request) -> Summary | None:
         """The hover comment; `request.document` should not be the typing one, whose requests it would cancel.
@@ -467,24 +338,24 @@ class Engine:
         if target is None:
             return None
 
-        def summarize(_: Request, cancelled: Cancelled) -> Summary | None:
+        def summarize(cancelled: Cancelled) -> Summary | None:
             assert target is not None
             text = self._summary_text(target, request.document, cancelled)
             return Summary(text, target.docstring, target.name_start, target.name_end) if text else None
 
-        return await self._on_model_thread(request, summarize, None)
+        return await self.thread.run(request.document, summarize, None)
 
     async def complete_list(self, request: Request) -> list[items.Item]:
-        return await self._on_model_thread(request, self.rank, [])
+        return await self.thread.run(request.document, lambda cancelled: self.rank(request, cancelled), [])
 
     async def command(self, request: Request, work: Callable[[Request, Cancelled], T], cancelled: T) -> T:
-        """A command's work (`docstring_at`, `code_at`, `scaffold`) on the model thread; a newer request
-        for the same document supersedes it, and it answers `cancelled` then."""
-        return await self._on_model_thread(request, work, cancelled)
+        """A command's work (`docstring_at`, the generator's `code_at`, `scaffold`) on the model thread; a
+        newer request for the same document supersedes it, and it answers `cancelled` then."""
+        return await self.thread.run(request.document, lambda stop: work(request, stop), cancelled)
 
     async def call(self, work: Callable[[], T]) -> T:
-        """Run `work` on the model thread (loading, switching models, forgetting a document)."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, work)
+        """Run `work` on the model thread (loading, switching models, model info)."""
+        return await self.thread.call(work)
 
     def close(self) -> None:
         """Stop the static analysis's process (and remove its folder) and the workspace index; the model thread

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import unquote, urlparse
+
+from inkling.style.edit import Edit
 
 Mode = Literal["none", "line", "block"]
 
@@ -31,3 +34,18 @@ class Suggestion:
     replace: int = 0
     confidence: float = 0.0
     notes: tuple[str, ...] = field(default=())  # which post-processing passes changed it, for the log
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command computed: the edit to apply, or why there is none."""
+
+    edit: Edit | None
+    reason: str = ""
+
+
+def document_path(uri: str) -> str | None:
+    """The file path of a file: URI (for the analysis to find the project's modules), else None."""
+    if not uri.startswith("file://"):
+        return None
+    return unquote(urlparse(uri).path) or None

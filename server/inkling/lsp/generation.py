@@ -15,10 +15,10 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.workspace import TextDocument
 
 from inkling.completion import scaffold
-from inkling.completion.engine import Cancelled, Change
 from inkling.completion.generate import COMMENT, DEF, find_target
+from inkling.completion.scheduler import Cancelled
 from inkling.completion.summary import MAX_PARSE_CHARS
-from inkling.completion.types import Request
+from inkling.completion.types import Change, Request
 from inkling.lsp.convert import Text, clean, document_text, workspace_edit
 from inkling.style.edit import Edit, minimal_edit
 
@@ -100,7 +100,7 @@ async def _at_cursor(
 
 
 async def generate_code(ls: InklingServer, *args: Any) -> dict[str, Any]:
-    return await _at_cursor(ls, args, ls.engine.code_at, "Generate code")
+    return await _at_cursor(ls, args, ls.engine.generator.code_at, "Generate code")
 
 
 async def insert_docstring(ls: InklingServer, *args: Any) -> dict[str, Any]:
@@ -132,7 +132,7 @@ async def generate_test(ls: InklingServer, *args: Any) -> dict[str, Any]:
 
     def work(_: Request, cancelled: Cancelled) -> scaffold.Scaffold:
         old = None if existing is None else existing.source
-        return ls.engine.scaffold(plan, old, request.document, cancelled)
+        return ls.engine.generator.scaffold(plan, old, request.document, cancelled)
 
     built = await ls.engine.command(request, work, None)
     if built is None:
