@@ -24,6 +24,7 @@ from inkling.completion.scope import bare_name, names_in_scope
 from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
 from inkling.completion.types import Change, Request, Suggestion, document_path
+from inkling.context.member_point import member_point
 from inkling.context.names import NameCheck
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.decode import DecodeConfig, Generation
@@ -205,8 +206,6 @@ class Engine:
         within the budget (None: unknown, so decoding is free)."""
         if not self.settings.constrain_members:
             return None
-        from inkling.context.members import member_point
-
         point = member_point(request.prefix)
         line = request.prefix.count("\n")
         column = len(request.prefix) - request.prefix.rfind("\n") - 1
@@ -224,8 +223,6 @@ class Engine:
     def _prefetch(self, request: Request, uri: str, line: int, column: int) -> None:
         """After a receiver that is followed by a `.` elsewhere in the document (`self`, `os.path`), let the
         analysis find its members now, so they are there when the user types the dot."""
-        from inkling.context.members import member_point
-
         last, following = request.prefix[-1:], request.suffix[:1]
         if not last or not (last.isalnum() or last in "_)]") or following.isalnum() or following == "_":
             return  # no receiver ends here, or the cursor is inside a name

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from inkling.context.members import MemberAnalyzer, MemberPoint, member_point
+from inkling.context.member_point import MemberPoint, member_point
+from inkling.context.members import MemberAnalyzer
 
 GENEROUS_MS = 20_000.0  # jedi's first call loads its builtins; CI machines are slow and shared
 
