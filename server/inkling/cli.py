@@ -15,6 +15,10 @@ from inkling.settings import Settings, parse_settings
 
 DEFAULT_MODEL = Path(__file__).parent / "assets" / "default"
 MAX_SNIPPET_BYTES = 5_000_000  # the shipped snippet index's bound
+NEEDS_TORCH = (
+    "this command needs PyTorch, which serving does not: pip install -c constraints.txt 'inkling[train]' "
+    "(constraints.txt pins the CPU build)"
+)
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
@@ -390,3 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"inkling {args.command}: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        if exc.name != "torch":
+            raise
+        print(f"inkling {args.command}: error: {NEEDS_TORCH}", file=sys.stderr)
+        return 2
