@@ -36,6 +36,7 @@ def test_complete_works_without_torch() -> None:
     result = inkling_without_torch("complete", "examples/demo.py:16:32")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
+    assert "Traceback" not in result.stderr, result.stderr  # nor from the analysis's child, as the process exits
 
 
 def test_the_server_answers_without_torch(tmp_path: Path) -> None:

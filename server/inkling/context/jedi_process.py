@@ -10,6 +10,7 @@ folder, so nothing there is imported either.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -132,7 +133,7 @@ def _import_root(folder: Path) -> Path:
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
-    """Answer requests until stdin closes (the server exited)."""
+    """Answer requests until stdin closes or stdout breaks (the server exited)."""
     worker = Jedi()
     try:
         for line in stdin:
@@ -145,6 +146,9 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
                 answer = {"error": f"{type(exc).__name__}: {exc}"[:500]}
             stdout.write(json.dumps(answer).encode() + b"\n")
             stdout.flush()
+    except BrokenPipeError:  # the server exited while an answer was on its way: nobody is left to read it
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())  # no second error at interpreter exit
     finally:
         shutil.rmtree(worker.scratch, ignore_errors=True)
 
