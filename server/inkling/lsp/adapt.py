@@ -28,14 +28,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from lsprotocol import types
 
+from inkling.lsp.instance import InklingServer
 from inkling.lsp.training import conclude, follow, report, start_finetune, workspace_roots
-
-if TYPE_CHECKING:
-    from inkling.lsp.server import InklingServer
 
 log = logging.getLogger("inkling.server")
 IDLE_S = 60.0  # the editor must have been quiet this long before the run starts

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 from pygls import uris
@@ -20,10 +20,8 @@ from inkling.completion.scheduler import Cancelled
 from inkling.completion.summary import MAX_PARSE_CHARS
 from inkling.completion.types import Change, Request
 from inkling.lsp.convert import Text, clean, document_text, workspace_edit
+from inkling.lsp.instance import InklingServer
 from inkling.style.edit import Edit, minimal_edit
-
-if TYPE_CHECKING:
-    from inkling.lsp.server import InklingServer
 
 GENERATE_CODE = "inkling.generateCode"
 INSERT_DOCSTRING = "inkling.insertDocstring"
@@ -100,10 +98,13 @@ async def _at_cursor(
 
 
 async def generate_code(ls: InklingServer, *args: Any) -> dict[str, Any]:
+    """Arguments: a document URI and a position on a comment line (the code it asks for) or on a `def`
+    line whose body is empty, `...` or `pass` (the body)."""
     return await _at_cursor(ls, args, ls.engine.generator.code_at, "Generate code")
 
 
 async def insert_docstring(ls: InklingServer, *args: Any) -> dict[str, Any]:
+    """Arguments: a document URI and a position on a function's `def` line."""
     return await _at_cursor(ls, args, ls.engine.docstring_at, "Insert generated docstring")
 
 
@@ -115,7 +116,8 @@ def _root(ls: InklingServer, path: Path) -> Path:
 
 
 async def generate_test(ls: InklingServer, *args: Any) -> dict[str, Any]:
-    """A pytest test for the function on the line, added to `tests/test_<module>.py` (created if missing)."""
+    """Arguments: a document URI and a position on a function's `def` line. A pytest test for that function,
+    added to `tests/test_<module>.py` (created if missing)."""
     text, version, offset = parse_position(ls, args)
     path = Path(uris.to_fs_path(text.uri) or "")
     if not text.uri.startswith("file:"):
@@ -179,3 +181,9 @@ def _file_edit(
         return types.WorkspaceEdit(document_changes=[create, types.TextDocumentEdit(identifier, [insert])])
     edit = minimal_edit(existing.source, text) or Edit(len(existing.source), len(existing.source), "")
     return workspace_edit(existing, version, edit)
+
+
+def register(server: InklingServer) -> None:
+    server.command(GENERATE_CODE)(generate_code)
+    server.command(INSERT_DOCSTRING)(insert_docstring)
+    server.command(GENERATE_TEST)(generate_test)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls import uris
 
 from inkling.lsp.convert import document_text
+from inkling.lsp.instance import InklingServer
 from inkling.lsp.training import workspace_roots
-
-if TYPE_CHECKING:
-    from inkling.lsp.server import InklingServer
 
 log = logging.getLogger("inkling.server")
 WATCH_ID = "inkling-python-files"
@@ -42,7 +39,9 @@ def watch_python_files(ls: InklingServer) -> None:
     watched = capabilities.did_change_watched_files if capabilities else None
     if not (watched and watched.dynamic_registration):
         return
-    options = types.DidChangeWatchedFilesRegistrationOptions([types.FileSystemWatcher(glob_pattern="**/*.py")])
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        [types.FileSystemWatcher(glob_pattern="**/*.py")]
+    )
     registration = types.Registration(WATCH_ID, types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
     ls.client_register_capability(types.RegistrationParams([registration]), _registered)
 

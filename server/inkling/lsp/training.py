@@ -21,18 +21,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 from pygls import uris
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.workspace import Workspace
 
-if TYPE_CHECKING:
-    from inkling.lsp.server import InklingServer
+from inkling.lsp.instance import InklingServer
 
 TRAIN_WORKSPACE = "inkling.trainWorkspace"
 DEFAULT_MINUTES = 5.0
+REQUEST_FAILED = -32803  # LSP's RequestFailed: valid arguments, but the server cannot do it now
 GRACE_S = 2.0  # a stopped child gets this long to clean up after Ctrl-C before it is killed
 ERROR_BYTES = 8192  # the end of the child's stderr, kept to explain a failure
 
@@ -79,6 +79,18 @@ def workspace_roots(workspace: Workspace) -> list[Path]:
         uris_seen.append(workspace.root_uri)
     paths = {uris.to_fs_path(uri) for uri in uris_seen if uri.startswith("file:")}
     return sorted({Path(os.path.realpath(path)) for path in paths if path})
+
+
+async def train_on_workspace(ls: InklingServer, *args: Any) -> dict[str, Any]:
+    """Arguments: a folder (absolute path or URI) inside the workspace and optionally minutes (default 5)."""
+    folder, minutes = parse_arguments(args, ls.workspace)
+    if ls.training:
+        raise JsonRpcException("a workspace training is already running", REQUEST_FAILED)
+    ls.training = True
+    try:
+        return await train_workspace(ls, folder, minutes)
+    finally:
+        ls.training = False
 
 
 async def train_workspace(ls: InklingServer, folder: Path, minutes: float) -> dict[str, Any]:
@@ -246,3 +258,7 @@ async def conclude(ls: InklingServer, finished: Finished, cancelled: bool) -> di
         return {**result, "status": "failed", "message": f"{numbers}, but the new model did not load."}
     ls.default_model = ls.requested_model = model  # until the client sets modelPath itself
     return {**result, "status": "trained", "message": f"{numbers}: now using the new model ({model})."}
+
+
+def register(server: InklingServer) -> None:
+    server.command(TRAIN_WORKSPACE)(train_on_workspace)

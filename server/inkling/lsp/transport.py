@@ -11,16 +11,14 @@ import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from pygls.exceptions import JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 
 from inkling.lsp.framing import DEFAULT_MAX_MESSAGE_BYTES, Event, FrameReader, Message, ParseError, parse_json
+from inkling.lsp.instance import InklingServer
 from inkling.lsp.protocol import InklingProtocol
-
-if TYPE_CHECKING:
-    from inkling.lsp.server import InklingServer
 
 log = logging.getLogger("inkling.server")
 CHUNK = 1 << 16
