@@ -100,3 +100,14 @@ def test_requests_after_shutdown_get_invalid_request_and_exit_says_whether_shutd
     rude.start()
     rude.notify("exit")  # without shutdown
     assert rude.process.wait(10) == 1
+
+
+def test_a_command_with_bad_arguments_gets_invalid_params_and_one_log_line(server: RawServer) -> None:
+    before = len(server.stderr)
+    for arguments in ([42], ["file:///nowhere.py", {"line": "three"}]):
+        answer = server.call("workspace/executeCommand", {"command": "inkling.generateCode", "arguments": arguments})
+        assert answer is not None and answer["error"]["code"] == -32602, answer
+    assert server.healthy()
+    logged = server.stderr[before:].decode(errors="replace")
+    assert "Traceback" not in logged, logged
+    assert logged.count("invalid params") == 2, logged

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
@@ -53,6 +54,11 @@ class InklingServer(LanguageServer):
         self.adaptation.kill()
         self.engine.close()
         super().shutdown()  # type: ignore[no-untyped-call]
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls's report of a failed handler; invalid params are logged once already (protocol.py)."""
+        if not isinstance(error, JsonRpcInvalidParams):
+            super().report_server_error(error, source)
 
     def say(self, level: int, message: str) -> None:
         """To stderr and to the client's log (`window/logMessage`)."""

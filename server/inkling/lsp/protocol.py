@@ -11,6 +11,7 @@ from lsprotocol.types import EXIT, INITIALIZE, ResponseError
 from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInternalError,
+    JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
     JsonRpcServerNotInitialized,
 )
@@ -19,6 +20,22 @@ from pygls.protocol import LanguageServerProtocol
 log = logging.getLogger("inkling.server")
 
 STATUS = "inkling/status"
+
+
+class OneLineInvalidParams(logging.Filter):
+    """pygls logs a request that failed with invalid params (-32602) with its traceback: for a client's
+    mistake one warning line says it (pygls's own error report of it is dropped, as it repeats the line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, JsonRpcInvalidParams):
+            record.msg, record.args = "invalid params: %s", (error.message,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(OneLineInvalidParams())
 State = Literal["loading", "ready", "busy", "error", "disabled"]
 
 
