@@ -62,3 +62,13 @@ def broadcast_flag(flag: bool, info: DistInfo) -> bool:
     value = torch.tensor([1 if flag else 0])
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
     return bool(value.item())
+
+
+def agreed_seconds(seconds: float, info: DistInfo) -> float:
+    """The largest of the ranks' elapsed seconds, so that every rank takes the same learning rate and stops at
+    the same step under a time budget (each rank's own clock would let one rank step on alone and hang)."""
+    if not info.enabled:
+        return seconds
+    value = torch.tensor([seconds], dtype=torch.float64)
+    dist.all_reduce(value, op=dist.ReduceOp.MAX)
+    return float(value.item())

@@ -19,14 +19,16 @@ from torch.nn import functional as F
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
+from inkling.atomic import atomic_write
 from inkling.data.corpus import TRAIN_HASHES_FILE, iter_documents, train_hashes
 from inkling.data.transforms import TransformConfig
 from inkling.errors import InklingError
 from inkling.lm import dataset
-from inkling.lm.checkpoint import atomic_write, load_checkpoint, save_checkpoint
+from inkling.lm.checkpoint import load_checkpoint, save_checkpoint
 from inkling.lm.config import PRESETS, ModelConfig
 from inkling.lm.distributed import (
     DistInfo,
+    agreed_seconds,
     broadcast_flag,
     gather_rows,
     init_distributed,
@@ -58,6 +60,7 @@ class TrainConfig:
     minutes: float | None = None  # wall-clock budget; the schedule is fitted to it after a few steps
     seed: int = 0
     device: str = "cpu"
+    threads: int | None = None  # torch intra-op threads (torch.set_num_threads); None leaves torch's default
     fim_rate: float = 0.5
     spm_rate: float = 0.5
     docstring_rate: float = 0.5
@@ -76,7 +79,11 @@ class TrainConfig:
             raise InklingError("--steps must be positive")
         if self.minutes is not None and self.minutes <= 0:
             raise InklingError("--minutes must be positive")
-        if not all(0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate, self.comment_rate)):
+        if self.threads is not None and self.threads < 1:
+            raise InklingError("--threads must be positive")
+        if not all(
+            0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate, self.comment_rate)
+        ):
             raise InklingError("transform rates must lie between 0 and 1")
 
     def model_config(self, vocab_size: int) -> ModelConfig:
@@ -151,9 +158,13 @@ def train(
     """Train (or with config.init_from fine-tune) and keep the best checkpoint in out_dir. `progress`
     hears {"fraction": 0..1, "step": N} as training goes and each evaluation's record."""
     info = init_distributed(config.device)
+    threads_before = torch.get_num_threads()
+    if config.threads is not None:
+        torch.set_num_threads(config.threads)
     try:
         return _train(corpus_dir, tokenizer_dir, out_dir, config, resume, info, progress or _quiet)
     finally:
+        torch.set_num_threads(threads_before)
         shutdown_distributed(info)
 
 
@@ -196,7 +207,10 @@ def _train(
     if state is not None:
         if state.tokenizer_hash != tokenizer_hash(tokenizer):
             raise InklingError("the tokenizer differs from the one the interrupted run used")
-        config = replace(TrainConfig.from_dict(state.train_config), device=config.device)
+        # Where and how fast to run comes from this command, not from the interrupted run.
+        config = replace(
+            TrainConfig.from_dict(state.train_config), device=config.device, threads=config.threads
+        )
     train_texts = [doc.text for doc in iter_documents(corpus_dir, "train")]
     valid_texts = [doc.text for doc in iter_documents(corpus_dir, "valid")]
     if not train_texts:
@@ -315,8 +329,11 @@ def _train(
             if broadcast_flag(stop.raised, info):
                 interrupted = True
                 break
-            if config.minutes is not None and time.perf_counter() - started > config.minutes * 60:
-                break
+            seconds = time.perf_counter() - started
+            if config.minutes is not None:
+                seconds = agreed_seconds(seconds, info)
+                if seconds > config.minutes * 60:
+                    break
             if batch_index >= windows:
                 epoch, batch_index = epoch + 1, 0
                 rows = rows_for(epoch)
@@ -324,9 +341,7 @@ def _train(
                 hidden = model.init_hidden(rows.size(0), config.device)
             x, y = dataset.window(rows, batch_index, config.seq_len)
             for group in optimizer.param_groups:
-                group["lr"] = lr_at(
-                    step, _progress(step, total_steps, time.perf_counter() - started, config), config
-                )
+                group["lr"] = lr_at(step, _progress(step, total_steps, seconds, config), config)
             logits, hidden = net(x, hidden)
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
             optimizer.zero_grad(set_to_none=True)

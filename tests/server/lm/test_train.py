@@ -179,3 +179,75 @@ def test_two_process_ddp_matches_one_process(corpus_dir: Path, tokenizer_dir: Pa
     for name in one:
         assert torch.allclose(one[name], two[name], atol=1e-5), name
     assert load_checkpoint(tmp_path / "two").meta["training"]["step"] == 12
+
+
+def test_threads_option_holds_for_the_run_and_is_recorded(
+    corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path
+) -> None:
+    before = torch.get_num_threads()
+    wanted = 1 if before != 1 else 2
+    seen: list[int] = []
+    config = TrainConfig(batch_size=8, seq_len=16, eval_tokens=2000, steps=20, eval_every=10, threads=wanted)
+    train(
+        corpus_dir,
+        tokenizer_dir,
+        tmp_path / "api",
+        config,
+        progress=lambda _: seen.append(torch.get_num_threads()),
+    )
+    assert seen and set(seen) == {wanted}
+    assert torch.get_num_threads() == before  # the caller's setting comes back
+    args = [
+        "train",
+        "--corpus",
+        str(corpus_dir),
+        "--tokenizer",
+        str(tokenizer_dir),
+        *TRAIN_ARGS,
+        "--steps",
+        "2",
+    ]
+    result = _inkling(*args, "--out", str(tmp_path / "cli"), "--threads", "1")
+    assert result.returncode == 0, result.stderr
+    assert load_checkpoint(tmp_path / "cli").meta["training"]["config"]["threads"] == 1
+    result = _inkling(*args, "--out", str(tmp_path / "bad"), "--threads", "0")
+    assert result.returncode == 2 and "--threads must be positive" in result.stderr
+
+
+def test_two_process_ddp_under_a_time_budget_stops_together(
+    corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path
+) -> None:
+    """Under --minutes the ranks agree on the elapsed time: none steps on alone into a collective the others
+    never join (which hung the run after its last evaluation)."""
+    ddp = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "-m",
+            "inkling",
+            "train",
+            "--corpus",
+            str(corpus_dir),
+            "--tokenizer",
+            str(tokenizer_dir),
+            *TRAIN_ARGS,
+            "--minutes",
+            "0.1",
+            "--eval-every",
+            "7",
+            "--threads",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        timeout=300,
+    )
+    assert ddp.returncode == 0, ddp.stderr[-3000:]
+    assert load_checkpoint(tmp_path).meta["training"]["step"] > 0
