@@ -52,7 +52,7 @@ class ProjectSnippets:
             return self._update(texts)
 
     def _update(self, texts: Mapping[Path, str]) -> SnippetIndex:
-        changed = self._index is None or texts.keys() != self._files.keys()
+        changed = texts.keys() != self._files.keys()
         files: dict[Path, tuple[str, list[Snippet]]] = {}
         for path, text in texts.items():
             known = self._files.get(path)

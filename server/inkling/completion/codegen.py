@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from inkling.completion.adapt import adaptations, load_shipped
 from inkling.completion.generate import Target, find_target
-from inkling.completion.postprocess import Context, run
+from inkling.completion.postprocess import run
 from inkling.completion.scaffold import Plan, Scaffold, build
 from inkling.completion.scheduler import Cancelled, never
-from inkling.completion.types import Change, Request, document_path
-from inkling.context.names import NameCheck
+from inkling.completion.types import Change, Request
 from inkling.context.snippets import SnippetIndex
 from inkling.lm.decode import DecodeConfig
 from inkling.style.edit import Edit
@@ -69,16 +68,7 @@ class CodeGenerator:
         found = self.engine.runtime.generate(target.prefix, target.suffix, target.kind, config, document, cancelled)
         if adapted is None or found is None:
             return None
-        request = Request(target.prefix, target.suffix, document)
-        unsafe = self.engine.settings.unsafe_suggestions
-        context = Context(
-            target.prefix,
-            target.suffix,
-            "block",
-            self.engine.style(request),
-            unsafe,
-            NameCheck(document_path(document)),
-        )
+        context = self.engine.context(Request(target.prefix, target.suffix, document), "block")
         texts: list[str] = []
         for text in [*adapted, *(hypothesis.text for hypothesis in found)]:  # each starts at the indentation
             suggestion = run(text, context, self.engine.settings.min_chars)

@@ -23,7 +23,7 @@ from inkling.completion.scheduler import Cancelled, ModelThread, never
 from inkling.completion.scope import bare_name, names_in_scope
 from inkling.completion.summary import Summary, clean, find_function
 from inkling.completion.summary import Target as Function
-from inkling.completion.types import Change, Request, Suggestion, document_path
+from inkling.completion.types import Change, Mode, Request, Suggestion, document_path
 from inkling.context.member_point import member_point
 from inkling.context.names import NameCheck
 from inkling.lm.checkpoint import load_checkpoint
@@ -139,15 +139,7 @@ class Engine:
             related,
             candidates,
         )
-        unsafe = self.settings.unsafe_suggestions
-        context = Context(
-            request.prefix,
-            request.suffix,
-            mode,
-            self.style(request),
-            unsafe,
-            NameCheck(document_path(request.document)),
-        )
+        context = self.context(request, mode)
         for generation in found or []:
             suggestion = run(generation.text, context, self.settings.min_chars)
             if suggestion is not None:
@@ -242,6 +234,13 @@ class Engine:
         if self._scope[0] != names:  # the encoded names and their masks are kept while the names stay
             self._scope = (names, frozenset(name.encode() for name in names), {})
         return Members(self._scope[1], typed.encode(), self._scope[2])
+
+    def context(self, request: Request, mode: Mode) -> Context:
+        """What the post-processing passes know of the cursor: its text, the mode, the file's style and the
+        settings' safety choice, and the check of names against the document."""
+        names = NameCheck(document_path(request.document))
+        style = self.style(request)
+        return Context(request.prefix, request.suffix, mode, style, self.settings.unsafe_suggestions, names)
 
     def style(self, request: Request) -> Style | None:
         """The document's style, detected again once its length has changed by STYLE_REREAD characters."""
