@@ -44,6 +44,7 @@ _STOP = frozenset(
 )
 _BUILTINS = frozenset(dir(builtins))
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
+_IDENTIFIER = re.compile(r"\w+")
 
 
 def words(text: str) -> list[str]:
@@ -115,7 +116,7 @@ def _rename(source: str, renames: Mapping[str, str]) -> str | None:
 
 
 def _identifier_at(line: str, column: int) -> str:
-    match = re.compile(r"\w+").match(line, column)
+    match = _IDENTIFIER.match(line, column)
     return match.group(0) if match else ""
 
 

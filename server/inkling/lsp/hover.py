@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from inkling.lsp.convert import document_text
 from inkling.lsp.convert import hover as hover_item
 from inkling.lsp.instance import InklingServer
 
@@ -12,10 +11,9 @@ from inkling.lsp.instance import InklingServer
 async def hover(ls: InklingServer, params: types.HoverParams) -> types.Hover | None:
     """Over a function's name: a one-line summary generated from its body."""
     uri = params.text_document.uri
-    ls.adaptation.active()
-    if ls.status.state == "error" or uri not in ls.workspace.text_documents:
+    text = ls.serving_text(uri)
+    if text is None:
         return None
-    text = document_text(ls.workspace.get_text_document(uri))
     summary = await ls.engine.summary(text.request(params.position, f"{uri}#hover"))
     return None if summary is None else hover_item(text, summary)
 

@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 
 from inkling import __version__
 from inkling.completion.engine import Engine
+from inkling.lsp.convert import Text, document_text
 from inkling.lsp.protocol import STATUS, InklingProtocol, State, Status
 from inkling.settings import parse_settings
 
@@ -59,6 +60,14 @@ class InklingServer(LanguageServer):
         """pygls's report of a failed handler; invalid params are logged once already (protocol.py)."""
         if not isinstance(error, JsonRpcInvalidParams):
             super().report_server_error(error, source)
+
+    def serving_text(self, uri: str) -> Text | None:
+        """The open document a model request (inline, list, hover) reads, noting the user is active; None
+        while the model is broken or when the client never opened it (no file is read behind its back)."""
+        self.adaptation.active()
+        if self.status.state == "error" or uri not in self.workspace.text_documents:
+            return None
+        return document_text(self.workspace.get_text_document(uri))
 
     def say(self, level: int, message: str) -> None:
         """To stderr and to the client's log (`window/logMessage`)."""

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from inkling.lsp.convert import completion_item, document_text, inline_item
+from inkling.lsp.convert import completion_item, inline_item
 from inkling.lsp.instance import InklingServer
 
 
 async def inline_completion(
     ls: InklingServer, params: types.InlineCompletionParams
 ) -> types.InlineCompletionList | None:
-    uri = params.text_document.uri
-    ls.adaptation.active()
-    if not ls.engine.settings.enabled or ls.status.state == "error" or uri not in ls.workspace.text_documents:
-        return None  # never opened: the server does not read files behind the editor's back
-    text = document_text(ls.workspace.get_text_document(uri))
+    text = ls.serving_text(params.text_document.uri)
+    if text is None or not ls.engine.settings.enabled:
+        return None
     request = text.request(params.position)
     suggestion = await ls.engine.complete(request)
     ls.set_status("ready", force=False)
@@ -25,11 +23,9 @@ async def inline_completion(
 
 
 async def completion(ls: InklingServer, params: types.CompletionParams) -> types.CompletionList | None:
-    uri = params.text_document.uri
-    ls.adaptation.active()
-    if ls.status.state == "error" or uri not in ls.workspace.text_documents:
+    text = ls.serving_text(params.text_document.uri)
+    if text is None:
         return None
-    text = document_text(ls.workspace.get_text_document(uri))
     request = text.request(params.position)
     found = await ls.engine.complete_list(request)
     return types.CompletionList(

@@ -37,6 +37,15 @@ def _inkling(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "inkling", *args], capture_output=True, text=True, **kwargs)
 
 
+def _two_processes(*args: str) -> subprocess.CompletedProcess[str]:
+    """`inkling train` with DDP over gloo in two processes of one thread each."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    return subprocess.run(
+        [*command, "-m", "inkling", "train", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
 def test_tiny_training_learns(tiny_model: Path) -> None:
     log = [json.loads(line) for line in (tiny_model / "train_log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in log] == [30, 60]
@@ -153,27 +162,7 @@ def test_two_process_ddp_matches_one_process(corpus_dir: Path, tokenizer_dir: Pa
     ]
     single = _inkling("train", *common, "--out", str(tmp_path / "one"))
     assert single.returncode == 0, single.stderr
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    ddp = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc_per_node",
-            "2",
-            "-m",
-            "inkling",
-            "train",
-            *common,
-            "--out",
-            str(tmp_path / "two"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    ddp = _two_processes(*common, "--out", str(tmp_path / "two"))
     assert ddp.returncode == 0, ddp.stderr[-3000:]
     one, two = _resume_tensors(tmp_path / "one"), _resume_tensors(tmp_path / "two")
     for name in one:
@@ -219,35 +208,9 @@ def test_two_process_ddp_under_a_time_budget_stops_together(
 ) -> None:
     """Under --minutes the ranks agree on the elapsed time: none steps on alone into a collective the others
     never join (which hung the run after its last evaluation)."""
-    ddp = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            "--nproc_per_node",
-            "2",
-            "-m",
-            "inkling",
-            "train",
-            "--corpus",
-            str(corpus_dir),
-            "--tokenizer",
-            str(tokenizer_dir),
-            *TRAIN_ARGS,
-            "--minutes",
-            "0.1",
-            "--eval-every",
-            "7",
-            "--threads",
-            "1",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
-        timeout=300,
+    ddp = _two_processes(
+        *("--corpus", str(corpus_dir), "--tokenizer", str(tokenizer_dir), *TRAIN_ARGS),
+        *("--minutes", "0.1", "--eval-every", "7", "--threads", "1", "--out", str(tmp_path)),
     )
     assert ddp.returncode == 0, ddp.stderr[-3000:]
     assert load_checkpoint(tmp_path).meta["training"]["step"] > 0
