@@ -233,12 +233,16 @@ class TaskResult:
         return [outcome.passed for outcome in self.outcomes]
 
 
-def generate(model: Path, tasks: Sequence[Task], candidates: int) -> list[tuple[list[str], float]]:
-    """Each task's candidates from the product's engine and the milliseconds generating them took."""
+def generate(
+    model: Path, tasks: Sequence[Task], candidates: int, reuse: bool = True
+) -> list[tuple[list[str], float]]:
+    """Each task's candidates from the product's engine and the milliseconds generating them took; without
+    `reuse`, the model's own generations only (no functions retrieved from the shipped corpus)."""
     from inkling.completion.engine import Engine  # here: the harness above imports without torch
 
     engine = Engine(model)
     engine.load(model)  # load before timing, so the first task's latency is generation only
+    engine.generator.reuse = reuse
     generated: list[tuple[list[str], float]] = []
     try:
         for task in tasks:
@@ -328,13 +332,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds a candidate may run")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="candidates run at once")
     parser.add_argument("--json", type=Path, help="write the summary and per-task results here")
+    parser.add_argument(
+        "--no-retrieval", action="store_true", help="the model's own generations only (no reused functions)"
+    )
     args = parser.parse_args(argv)
     if args.candidates < 1:
         parser.error("--candidates must be at least 1")
     tasks = TASKS[: args.limit] if args.limit > 0 else TASKS
     k = args.candidates
 
-    generated = generate(args.model, tasks, k)
+    generated = generate(args.model, tasks, k, reuse=not args.no_retrieval)
     results = evaluate(tasks, generated, args.timeout, args.workers)
     summary = summarize(results, k)
 

@@ -63,6 +63,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             "fim_rate",
             "docstring_rate",
             "comment_rate",
+            "sampled_softmax",
         )
         if getattr(args, k) is not None
     }
@@ -308,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docstring-rate", type=float)
     p.add_argument(
         "--comment-rate", type=float, help="share of documents whose docstrings become `# ...` lines above the def"
+    )
+    p.add_argument(
+        "--sampled-softmax",
+        type=int,
+        help="train the output layer on each target and this many sampled tokens (default 0: all of them)",
     )
     p.set_defaults(func=_cmd_train)
 

@@ -15,10 +15,14 @@ import {
 import { reader } from "./fakes";
 
 interface Manifest {
-  contributes: { configuration: { properties: Record<string, Record<string, unknown>> } };
+  contributes: { configuration: { title: string; properties: Record<string, Record<string, unknown>> }[] };
 }
 const MANIFEST = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as Manifest;
-const PROPERTIES = MANIFEST.contributes.configuration.properties;
+// The settings page's sections (scripts/settings_schema.py writes them), merged.
+const PROPERTIES = Object.assign({}, ...MANIFEST.contributes.configuration.map((c) => c.properties)) as Record<
+  string,
+  Record<string, unknown>
+>;
 
 describe("readServerSettings", () => {
   test("an empty section gives every default and no warning", () => {

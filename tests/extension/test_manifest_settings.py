@@ -1,8 +1,11 @@
-"""package.json's `contributes.configuration` and the server's `Settings` agree: names, types, defaults, ranges, choices."""
+"""package.json's `contributes.configuration` is generated from the server's `Settings` and agrees with it: names,
+types, defaults, ranges, choices, groups."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import MISSING, Field, fields
 from pathlib import Path
 from typing import Any
@@ -18,8 +21,8 @@ JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
 
 def _properties() -> dict[str, dict[str, Any]]:
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    properties: dict[str, dict[str, Any]] = manifest["contributes"]["configuration"]["properties"]
-    return properties
+    categories: list[dict[str, Any]] = manifest["contributes"]["configuration"]
+    return {key: prop for category in categories for key, prop in category["properties"].items()}
 
 
 def _default(spec: Field[Any]) -> Any:
@@ -41,7 +44,29 @@ def test_every_server_setting_is_declared_alike(spec: Field[Any]) -> None:
     assert declared.get("maximum") == spec.metadata.get("high")
     choices = spec.metadata.get("choices")
     assert declared.get("enum") == (list(choices) if choices is not None else None)
-    assert declared.get("description"), f"{key} needs a description for the settings UI"
+    assert declared.get("markdownDescription"), f"{key} needs a description for the settings UI"
+
+
+def test_the_manifest_and_config_ts_are_what_the_schema_script_writes() -> None:
+    """Both extension copies of the settings come from settings.py: a change there without a rerun fails."""
+    script = MANIFEST.parent / "scripts" / "settings_schema.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_settings_are_grouped_and_the_model_path_can_be_set_per_machine() -> None:
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    titles = [category["title"] for category in manifest["contributes"]["configuration"]]
+    assert titles == [
+        "Inkling: Suggestions",
+        "Inkling: Context and analysis",
+        "Inkling: Workspace",
+        "Inkling: Model",
+        "Inkling: Server",
+    ]
+    properties = _properties()
+    assert properties["inkling.modelPath"]["scope"] == "machine-overridable"
+    assert properties["inkling.server.pythonPath"]["scope"] == "machine-overridable"
 
 
 def test_no_other_setting_claims_to_be_the_servers() -> None:

@@ -30,6 +30,7 @@ class CodeGenerator:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._shipped: tuple[Path, SnippetIndex | None] | None = None  # (model folder, its snippet index)
+        self.reuse = True  # off: the model's own generations only, no project or shipped functions
 
     def generate_code(self, source: str, line: int, candidates: int = 5) -> list[str]:
         """Up to `candidates` generations for the comment or `def` on `line` (0-based), best first, each
@@ -81,6 +82,8 @@ class CodeGenerator:
     ) -> list[str] | None:
         """Functions of the project and of the shipped corpus that read like the request, rewritten for the
         target, in the order of the model's log-probability per token; None if cancelled."""
+        if not self.reuse:
+            return []
         if self._shipped is None or self._shipped[0] != self.engine.model_dir:
             self._shipped = (self.engine.model_dir, load_shipped(self.engine.model_dir))
         indexes = [self._shipped[1]] if self._shipped[1] is not None else []

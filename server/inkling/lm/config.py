@@ -8,6 +8,9 @@ from typing import Any
 from inkling.errors import InklingError
 
 
+CELLS = ("lstm", "gru", "mingru")
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     vocab_size: int
@@ -16,11 +19,11 @@ class ModelConfig:
     n_layers: int = 2
     dropout: float = 0.1  # on embeddings, between layers and before the output projection
     tie_weights: bool = True  # output layer shares the embedding matrix
-    cell: str = "lstm"  # "lstm" or "gru"
+    cell: str = "lstm"  # "lstm", "gru" or "mingru" (lm/mingru.py)
 
     def __post_init__(self) -> None:
-        if self.cell not in ("lstm", "gru"):
-            raise InklingError(f"unknown cell {self.cell!r}: use lstm or gru")
+        if self.cell not in CELLS:
+            raise InklingError(f"unknown cell {self.cell!r}: use lstm, gru or mingru")
         if min(self.vocab_size, self.n_embd, self.n_hidden, self.n_layers) < 1:
             raise InklingError("model sizes must be positive")
 
@@ -44,8 +47,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 def gates(config: ModelConfig) -> int:
-    """Gate blocks stacked in each recurrent weight: i, f, g, o for an LSTM; r, z, n for a GRU."""
-    return 4 if config.cell == "lstm" else 3
+    """Gate blocks stacked in each recurrent weight: i, f, g, o for an LSTM; r, z, n for a GRU; z and the
+    candidate for a minGRU."""
+    return {"lstm": 4, "gru": 3, "mingru": 2}[config.cell]
 
 
 def needs_projection(config: ModelConfig) -> bool:
@@ -58,12 +62,9 @@ def weight_shapes(config: ModelConfig) -> dict[str, tuple[int, ...]]:
     v, e, h, g = config.vocab_size, config.n_embd, config.n_hidden, gates(config)
     shapes: dict[str, tuple[int, ...]] = {"embed.weight": (v, e)}
     for i in range(config.n_layers):
-        shapes |= {
-            f"rnn.weight_ih_l{i}": (g * h, e if i == 0 else h),
-            f"rnn.weight_hh_l{i}": (g * h, h),
-            f"rnn.bias_ih_l{i}": (g * h,),
-            f"rnn.bias_hh_l{i}": (g * h,),
-        }
+        shapes |= {f"rnn.weight_ih_l{i}": (g * h, e if i == 0 else h), f"rnn.bias_ih_l{i}": (g * h,)}
+        if config.cell != "mingru":  # a minGRU's gates read the input alone
+            shapes |= {f"rnn.weight_hh_l{i}": (g * h, h), f"rnn.bias_hh_l{i}": (g * h,)}
     if needs_projection(config):
         shapes |= {"proj.weight": (e, h), "proj.bias": (e,)}
     if not config.tie_weights:

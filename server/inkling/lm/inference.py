@@ -1,4 +1,4 @@
-"""The RNN in numpy for serving: model.py's LSTM/GRU without torch (the server peaks at 128 MiB, not 329 MiB)."""
+"""The RNN in numpy for serving: model.py's LSTM/GRU/minGRU without torch (the server peaks at 128 MiB, not 329 MiB)."""
 
 from __future__ import annotations
 
@@ -49,8 +49,11 @@ class InferenceModel:
         self.embed = t["embed.weight"]  # (V, E)
         self.layers: list[_Layer] = []
         for i in range(config.n_layers):
-            w_ih, w_hh = t[f"rnn.weight_ih_l{i}"].T.copy(), t[f"rnn.weight_hh_l{i}"].T.copy()
-            b_ih, b_hh = t[f"rnn.bias_ih_l{i}"], t[f"rnn.bias_hh_l{i}"]
+            w_ih, b_ih = t[f"rnn.weight_ih_l{i}"].T.copy(), t[f"rnn.bias_ih_l{i}"]
+            if config.cell == "mingru":  # no recurrent weights
+                self.layers.append(_Layer(w_ih, np.zeros((n, 0), np.float32), b_ih, np.zeros(0, np.float32)))
+                continue
+            w_hh, b_hh = t[f"rnn.weight_hh_l{i}"].T.copy(), t[f"rnn.bias_hh_l{i}"]
             if config.cell == "lstm":  # both biases are added to every gate
                 self.layers.append(_Layer(w_ih, w_hh, b_ih + b_hh, np.zeros(0, np.float32)))
             else:
@@ -70,6 +73,9 @@ class InferenceModel:
     ) -> tuple[np.ndarray, ...]:
         """One time step of one layer: x_part = x @ W_ih + biases (B, G·H); state (h, c) or (h,), each (B, H)."""
         n = self.config.n_hidden
+        if self.config.cell == "mingru":  # z, candidate
+            z = _sigmoid(x_part[:, :n])
+            return ((1.0 - z) * state[0] + z * x_part[:, n:],)
         hz = _matmul(state[0], layer.w_hh)
         if len(state) == 2:  # LSTM: gates i, f, g, o
             z = x_part + hz

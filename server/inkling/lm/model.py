@@ -1,4 +1,4 @@
-"""The recurrent language model in PyTorch (training and scoring): an LSTM/GRU over BPE token embeddings."""
+"""The recurrent language model in PyTorch (training and scoring): an LSTM, GRU or minGRU over BPE token embeddings."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from torch.nn import functional as F
 
 from inkling.lm.checkpoint import Checkpoint
 from inkling.lm.config import ModelConfig, needs_projection, weight_shapes
+from inkling.lm.mingru import MinGRU
 
 # LSTM state is (h, c); a GRU's is h alone. Both have shape (n_layers, batch, n_hidden).
 Hidden = tuple[torch.Tensor, ...]
@@ -23,11 +24,15 @@ class RNNLanguageModel(nn.Module):
         super().__init__()
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.n_embd)
-        rnn_cls = nn.LSTM if config.cell == "lstm" else nn.GRU
         inner_dropout = config.dropout if config.n_layers > 1 else 0.0
-        self.rnn = rnn_cls(
-            config.n_embd, config.n_hidden, config.n_layers, dropout=inner_dropout, batch_first=True
-        )
+        self.rnn: nn.Module
+        if config.cell == "mingru":
+            self.rnn = MinGRU(config.n_embd, config.n_hidden, config.n_layers, dropout=inner_dropout)
+        else:
+            rnn_cls = nn.LSTM if config.cell == "lstm" else nn.GRU
+            self.rnn = rnn_cls(
+                config.n_embd, config.n_hidden, config.n_layers, dropout=inner_dropout, batch_first=True
+            )
         self.drop = nn.Dropout(config.dropout)
         self.proj = nn.Linear(config.n_hidden, config.n_embd) if needs_projection(config) else None
         self.head = nn.Linear(config.n_embd if config.tie_weights else config.n_hidden, config.vocab_size)
@@ -54,10 +59,10 @@ class RNNLanguageModel(nn.Module):
             return (torch.zeros(shape, device=device), torch.zeros(shape, device=device))
         return (torch.zeros(shape, device=device),)
 
-    def forward(
+    def features(
         self, idx: torch.Tensor, hidden: Hidden, last_only: bool = False
     ) -> tuple[torch.Tensor, Hidden]:
-        """idx (B, T) token ids → logits (B, T, V) (or (B, 1, V) with last_only) and the new hidden state."""
+        """idx (B, T) token ids → the output layer's input (B, T, E or H) and the new hidden state."""
         x = self.drop(self.embed(idx))  # (B, T, E)
         state: Any = hidden if self.config.cell == "lstm" else hidden[0]
         out, new_state = self.rnn(x, state)  # out (B, T, H)
@@ -66,9 +71,15 @@ class RNNLanguageModel(nn.Module):
         out = self.drop(out)
         if self.proj is not None:
             out = self.proj(out)  # (B, T, E)
-        logits = self.head(out)  # (B, T, V)
         new_hidden: Hidden = tuple(new_state) if self.config.cell == "lstm" else (new_state,)
-        return logits, new_hidden
+        return out, new_hidden
+
+    def forward(
+        self, idx: torch.Tensor, hidden: Hidden, last_only: bool = False
+    ) -> tuple[torch.Tensor, Hidden]:
+        """idx (B, T) token ids → logits (B, T, V) (or (B, 1, V) with last_only) and the new hidden state."""
+        out, new_hidden = self.features(idx, hidden, last_only)
+        return self.head(out), new_hidden
 
     def loss(self, idx: torch.Tensor, targets: torch.Tensor, hidden: Hidden) -> tuple[torch.Tensor, Hidden]:
         logits, hidden = self(idx, hidden)

@@ -36,6 +36,7 @@ from inkling.lm.distributed import (
 )
 from inkling.lm.model import Hidden, RNNLanguageModel, repackage_hidden
 from inkling.lm.resume import ResumeState, load_resume, save_resume
+from inkling.lm.sampled import SampledLoss, sampling_distribution
 from inkling.lm.score import evaluate
 from inkling.lm.tokenizer import load_tokenizer, tokenizer_hash
 
@@ -65,6 +66,7 @@ class TrainConfig:
     spm_rate: float = 0.5
     docstring_rate: float = 0.5
     comment_rate: float = 0.0
+    sampled_softmax: int = 0  # > 0: the training loss over the target and this many sampled tokens (lm/sampled.py)
     init_from: str | None = None  # fine-tune: start from this model folder (its shape, weights, tokenizer)
 
     def __post_init__(self) -> None:
@@ -81,6 +83,8 @@ class TrainConfig:
             raise InklingError("--minutes must be positive")
         if self.threads is not None and self.threads < 1:
             raise InklingError("--threads must be positive")
+        if self.sampled_softmax < 0:
+            raise InklingError("--sampled-softmax must be 0 (the full softmax) or a positive sample size")
         if not all(
             0.0 <= r <= 1.0 for r in (self.fim_rate, self.spm_rate, self.docstring_rate, self.comment_rate)
         ):
@@ -220,7 +224,6 @@ def _train(
 
     model = _start_model(config, tokenizer).to(config.device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    net: torch.nn.Module = DistributedDataParallel(model) if info.enabled else model
     byte_len = dataset.byte_lengths(tokenizer)
     valid_rows = dataset.document_rows(tokenizer, valid_texts, 16, config.eval_tokens).to(config.device)
 
@@ -254,6 +257,11 @@ def _train(
 
     rows = rows_for(epoch)
     windows = dataset.num_windows(rows, config.seq_len)
+    loss_of: torch.nn.Module = model
+    if config.sampled_softmax:
+        probs = sampling_distribution(rows, model.config.vocab_size)
+        loss_of = SampledLoss(model, probs, config.sampled_softmax).to(config.device)
+    net: torch.nn.Module = DistributedDataParallel(loss_of) if info.enabled else loss_of
     if total_steps is None and config.minutes is None:
         total_steps = max(1, round(windows * config.epochs))
     if hidden is None:
@@ -342,8 +350,11 @@ def _train(
             x, y = dataset.window(rows, batch_index, config.seq_len)
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(step, _progress(step, total_steps, seconds, config), config)
-            logits, hidden = net(x, hidden)
-            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+            if not config.sampled_softmax:
+                logits, hidden = net(x, hidden)
+                loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+            else:
+                loss, hidden = net(x, y, hidden)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)

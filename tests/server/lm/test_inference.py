@@ -18,7 +18,8 @@ from inkling.lm.tokenizer import load_tokenizer
 
 
 @pytest.mark.parametrize(
-    "cell,tie,hidden", [("lstm", True, 24), ("gru", True, 24), ("lstm", False, 24), ("gru", True, 16)]
+    "cell,tie,hidden",
+    [("lstm", True, 24), ("gru", True, 24), ("lstm", False, 24), ("gru", True, 16), ("mingru", True, 24)],
 )
 def test_numpy_model_equals_torch_model(
     tokenizer_dir: Path, tmp_path: Path, cell: str, tie: bool, hidden: int
