@@ -1,7 +1,7 @@
 """Function bodies from a comment and a signature, on the corpus's valid split: does offering adapted snippets
 first (the shipped index, built from the train split) bring the first candidate closer to the real body?
 
-    .venv/bin/python bench/adapt_dev.py [--corpus runs/default/corpus] [--tasks 60] [--seed 0]
+    .venv/bin/python -m bench.adapt_dev [--corpus runs/default/corpus] [--tasks 60] [--seed 0]
 
 Each task is a described function of the valid split that the snippet extractor keeps (self-contained or
 not): the prompt is `# <its description>`, its `def` and `...`; the engine's `generate_code` answers it once

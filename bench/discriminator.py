@@ -2,7 +2,7 @@
 other candidates on cut points of the corpus's valid split, then rerank the beam on held-out cut points and
 compare exact match with the model's own order, in the same process.
 
-    .venv/bin/python bench/discriminator.py [--model DIR] [--corpus DIR] [--heldout DIR ...]
+    .venv/bin/python -m bench.discriminator [--model DIR] [--corpus DIR] [--heldout DIR ...]
         [--train-cuts 600] [--cuts 300] [--beam 5] [--json OUT]
 
 Each cut point gets the beam's hypotheses that survive post-processing (up to --beam, the search continuing
@@ -23,8 +23,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from bench.rerank import FEATURES, Discriminator, features, fit
 from inkling.completion.engine import Engine
-from inkling.completion.rerank import FEATURES, Discriminator, features, fit
 from inkling.completion.types import Request
 from inkling.data.corpus import iter_documents
 from inkling.eval.cuts import Example, sample_cuts

@@ -1,7 +1,7 @@
 """The discriminator with the workspace's evidence, by the repository-level protocol (EVALUATION.md), in process:
 trained on a tuning package's cut points, reranking the engine's candidates on held-out packages.
 
-    .venv/bin/python bench/discriminator_repo.py [--train runs/heldout/lark-1.2.2/lark] [--train-seeds 0 1 2 3]
+    .venv/bin/python -m bench.discriminator_repo [--train runs/heldout/lark-1.2.2/lark] [--train-seeds 0 1 2 3]
         [--eval PACKAGE_FOLDERS ...] [--seeds 0 1 2] [--cuts 60] [--beam 3] [--n-best 1] [--json OUT]
         [--cases CASES.json]
 
@@ -11,7 +11,7 @@ that copy as its workspace and waits until the index is built. At each cut the r
 document split at the cursor, so the rest of the cut line is nowhere the engine reads. `Engine.survivors` gives
 the candidates that survive post-processing (the beam's and the project's line candidates, as the engine
 ranks them; --beam and --n-best set the search, by default the engine's own), and each gets the 12 features of
-completion/rerank.py and the 8 project features (PROJECT_FEATURES). A candidate is right when its first line
+bench/rerank.py and the 8 project features (PROJECT_FEATURES). A candidate is right when its first line
 is the rest of the line.
 
 The table gives, pooled over the evaluation packages' cuts (a cut with no candidate is a miss for all), exact
@@ -35,8 +35,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from inkling.completion.engine import Engine
-from inkling.completion.rerank import (
+from bench.repo import MODEL, cut_workspace
+from bench.rerank import (
     FEATURES,
     PROJECT_FEATURES,
     Discriminator,
@@ -46,13 +46,13 @@ from inkling.completion.rerank import (
     fit_ranking,
     project_features,
 )
+from inkling.completion.engine import Engine
 from inkling.completion.types import Request
 from inkling.eval.line_completion import first_line
 from inkling.eval.metrics import edit_similarity, exact_match
 from inkling.lm.decode import Generation
 from inkling.lm.runtime import single_thread
 from inkling.settings import Settings
-from repo import MODEL, cut_workspace
 
 HELDOUT = Path(__file__).resolve().parents[1] / "runs" / "heldout"
 TRAIN = [HELDOUT / "lark-1.2.2" / "lark"]

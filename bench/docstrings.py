@@ -1,6 +1,6 @@
 """Score the hover comment (a generated first docstring line) against held-out docstrings, beside the function-name and nearest-training-function baselines.
 
-    .venv/bin/python bench/docstrings.py [--files DIR ...] [--model DIR] [--corpus DIR] [--limit N] [--json out.json]
+    .venv/bin/python -m bench.docstrings [--files DIR ...] [--model DIR] [--corpus DIR] [--limit N] [--json out.json]
 
 Pairs: every function and method of the held-out files (default click 8.1.7, fetched by
 scripts/train_default_model.sh) whose docstring's first sentence has at least three words, dunder methods
@@ -10,7 +10,7 @@ of the prompt), on one thread as the server runs it. Every answer is cut to its 
 function as the reference. Baselines: the name split into words, and the first sentence of the training
 function (the corpus's train split) with the highest token Jaccard similarity.
 
-Metrics: smoothed sentence BLEU-4 as the CodeXGLUE code-to-text evaluator computes it (inkling.eval.bleu),
+Metrics: smoothed sentence BLEU-4 as the CodeXGLUE code-to-text evaluator computes it (bench.bleu),
 averaged over pairs, and sacreBLEU's corpus BLEU (default settings: 13a tokens, cased).
 """
 
@@ -27,13 +27,8 @@ from typing import Any
 
 import sacrebleu
 
-from harness import percentile
-from inkling.cli import DEFAULT_MODEL
-from inkling.completion.engine import Engine
-from inkling.completion.types import Request
-from inkling.data.corpus import iter_documents
-from inkling.eval.bleu import sentence_bleu, smoothed_bleu
-from inkling.eval.docstrings import (
+from bench.bleu import sentence_bleu, smoothed_bleu
+from bench.docstring_pairs import (
     Pair,
     RetrievalIndex,
     code_tokens,
@@ -41,6 +36,11 @@ from inkling.eval.docstrings import (
     first_sentence,
     split_name,
 )
+from bench.harness import percentile
+from inkling.cli import DEFAULT_MODEL
+from inkling.completion.engine import Engine
+from inkling.completion.types import Request
+from inkling.data.corpus import iter_documents
 from inkling.lm.runtime import single_thread
 
 REPO = Path(__file__).resolve().parents[1]

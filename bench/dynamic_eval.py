@@ -2,7 +2,7 @@
 per file (the weights reset at each file, as adapting to the open file would) and per project (they carry
 over, as adapting to a workspace would), beside the frozen model in the same process.
 
-    .venv/bin/python bench/dynamic_eval.py [--model DIR] [--heldout DIR ...] [--lrs 0.01 0.03 0.1]
+    .venv/bin/python -m bench.dynamic_eval [--model DIR] [--heldout DIR ...] [--lrs 0.01 0.03 0.1]
         [--scopes file project] [--json OUT]
 
 The frozen model is the row with lr 0. Files are taken in sorted order; the cost column is scoring plus the
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import torch
 
+from bench.dynamic import dynamic_bits_per_byte
 from inkling.eval.leakage import collect_eval_files, refuse_training_files
 from inkling.eval.run import model_train_hashes
 from inkling.lm.checkpoint import load_checkpoint
-from inkling.lm.dynamic import dynamic_bits_per_byte
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"

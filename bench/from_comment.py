@@ -1,6 +1,6 @@
 """Code from a comment: ask the product for functions from a comment (or a comment and a signature), run them against unit tests, and report pass@1 and pass@5.
 
-    .venv/bin/python bench/from_comment.py [--model DIR] [--candidates 5] [--limit N] [--show N] [--json out.json]
+    .venv/bin/python -m bench.from_comment [--model DIR] [--candidates 5] [--limit N] [--show N] [--json out.json]
 
 For each task in `comment_tasks.TASKS` the engine's `generate_code` returns up to `--candidates` texts to
 insert after the prompt's last line, best first. pass@1: the first candidate passes every test; pass@5:
@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from comment_tasks import TASKS, Task
-from harness import percentile
+from bench.comment_tasks import TASKS, Task
+from bench.harness import percentile
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"

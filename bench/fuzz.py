@@ -4,7 +4,7 @@ Batches of messages (bad frames, garbage bytes, requests with wrong or absurd pa
 with surrogates or NUL bytes, cancellations), each followed by a health check: a normal inline completion
 must still be answered correctly. Every request sent in a well-formed frame must be answered exactly once.
 
-    .venv/bin/python bench/fuzz.py --messages 10000 --seed 0 [--json out.json]
+    .venv/bin/python -m bench.fuzz --messages 10000 --seed 0 [--json out.json]
 
 Exit status 1 when the server crashed, went deaf, left a request unanswered or answered one twice."""
 
@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.lsp.raw import RawServer, frame
 
 METHODS = [

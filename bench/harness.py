@@ -19,6 +19,7 @@ from pygls.lsp.client import LanguageClient
 
 from inkling.eval.cuts import Example
 from inkling.eval.metrics import edit_similarity, exact_match, first_token_match
+from inkling.lsp.convert import utf16_len
 
 MAX_FILE_BYTES = 200_000
 # Characters that str.splitlines (and so pygls) treats as line breaks but LSP does not: positions would disagree.
@@ -299,10 +300,6 @@ def no_nan(value: Any) -> Any:
     if isinstance(value, list):
         return [no_nan(v) for v in value]
     return value
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def utf16_to_index(line: str, character: int) -> int:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import percentile
+from bench.harness import percentile
 from inkling.cli import DEFAULT_MODEL
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request

@@ -3,7 +3,7 @@
 peak RSS beside a server with the index off on the same workspace; and the same build and reload in process,
 without the server's own start.
 
-    .venv/bin/python bench/index.py FOLDER [--runs 2]
+    .venv/bin/python -m bench.index FOLDER [--runs 2]
 
 FOLDER is opened as the workspace folder (e.g. runs/packages/src/django-4.2.13, about 900 files). Each cold
 start gets an empty cache folder of its own (INKLING_CACHE_DIR); its warm start reuses that folder.
@@ -24,7 +24,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from harness import Session
+from bench.harness import Session
 from inkling.completion.project import Project
 
 MODEL = Path(__file__).resolve().parents[1] / "server" / "inkling" / "assets" / "default"

@@ -2,7 +2,7 @@
 inline completion at random places, each far from the last; also the first request right after each
 didOpen, and the server's peak memory with all the documents open. Each configuration (the `--set` given,
 then the same with wholeFileState off) runs in its own server process, in the same run.
-    .venv/bin/python bench/jump.py FILES_OR_FOLDERS... [--docs 20] [--jumps 200] [--settle-s 60]
+    .venv/bin/python -m bench.jump FILES_OR_FOLDERS... [--docs 20] [--jumps 200] [--settle-s 60]
         [--seed 0] [--set NAME=VALUE ...] [--json OUT]
 A place is the end of a random non-blank line (where a user clicks and pauses, and the gate asks for the
 rest of the line); consecutive places are at least 50 lines apart or in another document. Documents are the
@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import Session, heldout_files, inline_items, inline_params, position_of, summary_ms
-from latency import DEFAULT_MODEL, _settings, inkling_cmd
+from bench.harness import Session, heldout_files, inline_items, inline_params, position_of, summary_ms
+from bench.latency import DEFAULT_MODEL, _settings, inkling_cmd
 
 
 def _places(text: str) -> list[int]:

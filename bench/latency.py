@@ -20,7 +20,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound, JsonRpcRequestCancelled
 
-from harness import (
+from bench.harness import (
     Request,
     ServerDied,
     Session,
@@ -38,13 +38,13 @@ from harness import (
     position_of,
     summary_ms,
     top_item,
-    utf16_len,
 )
 from inkling.errors import InklingError
 from inkling.eval.cuts import Example, sample_cuts
 from inkling.eval.line_completion import format_table, score
 from inkling.eval.metrics import first_token
 from inkling.lm.checkpoint import load_checkpoint
+from inkling.lsp.convert import utf16_len
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"

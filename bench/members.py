@@ -3,7 +3,7 @@ constraint (setting constrainMembers) off and on, beside jedi-language-server on
 analysis's own cost on the keystroke path; and, with --overall, line completion at uniformly drawn cut
 points with the constraint off and on.
 
-    .venv/bin/python bench/members.py PACKAGE_FOLDERS... [--cuts 100] [--typed 1] [--lead-s 0.15] \\
+    .venv/bin/python -m bench.members PACKAGE_FOLDERS... [--cuts 100] [--typed 1] [--lead-s 0.15] \\
         [--warm-s 1] [--budget-ms 15] [--overall 200] [--json out.json]
 
 Each folder (e.g. runs/heldout/mako-1.3.5/mako, from scripts/fetch_heldout.sh) is one held-out package:
@@ -50,7 +50,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from harness import (
+from bench.harness import (
     ServerDied,
     Session,
     cpu_busy_seconds,

@@ -1,6 +1,6 @@
 """Reproduce the model-quality ablation table: line completion and keystrokes saved for each model beside the 4-gram baseline on the same cut points, with each model's size and training record.
 
-    .venv/bin/python bench/quality.py [--models NAME=DIR ...] [--heldout DIR ...] [--corpus DIR]
+    .venv/bin/python -m bench.quality [--models NAME=DIR ...] [--heldout DIR ...] [--corpus DIR]
         [--cuts 500] [--seed 0] [--keystroke-files 4] [--keystroke-chars 3000]
         [--json OUT] [--markdown OUT] [--plot OUT.svg] [--curves NAME=DIR ...]
 
@@ -10,7 +10,7 @@ once more from its test split; every model and the baseline answer the same cut 
 through the product's predictor (`Engine.suggest_text`: gate, decoding, post-processing, style), on one
 thread as the server runs it. The baseline is a 4-gram over the first model's tokenizer, trained on the
 train split of the corpus that model's config.json records (as `inkling eval` does). Keystrokes saved
-(`inkling.eval.keystrokes`) replays a seeded choice of held-out files, the first --keystroke-chars
+(`bench.keystrokes`) replays a seeded choice of held-out files, the first --keystroke-chars
 characters of each (whole lines). Held-out files whose content is in a model's training set are refused.
 
 The plot draws validation loss against training tokens from each model's train_log.jsonl (and from the
@@ -31,14 +31,15 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from bench.keystrokes import KeystrokeConfig, Replay, replay, replay_engine, total
 from inkling.completion.engine import Engine
-from inkling.data.corpus import TRAIN_HASHES_FILE, iter_documents, train_hashes
+from inkling.data.corpus import iter_documents
 from inkling.errors import InklingError
 from inkling.eval.cuts import CutSample, sample_cuts
-from inkling.eval.keystrokes import KeystrokeConfig, Replay, replay, replay_engine, total
 from inkling.eval.leakage import collect_eval_files, refuse_training_files
 from inkling.eval.line_completion import LineScores, Predictor, score
 from inkling.eval.ngram import NGramModel, encode_documents
+from inkling.eval.run import model_train_hashes
 from inkling.lm.checkpoint import CONFIG_FILE, WEIGHTS_FILE
 from inkling.lm.runtime import single_thread
 from inkling.settings import Settings, parse_settings
@@ -137,16 +138,6 @@ def model_record(model_dir: Path, parameters: int) -> dict[str, Any]:
         "bits_per_byte": training.get("bits_per_byte"),
         "corpus": training.get("corpus"),
     }
-
-
-def model_train_hashes(model_dir: Path, corpus: str | None) -> set[str]:
-    """The content hashes of the model's training files: its train_hashes.txt, else its corpus's."""
-    shipped = model_dir / TRAIN_HASHES_FILE
-    if shipped.is_file():
-        return set(shipped.read_text(encoding="utf-8").split())
-    if corpus and (Path(corpus) / "report.json").is_file():
-        return train_hashes(Path(corpus))
-    raise InklingError(f"{model_dir} has no {TRAIN_HASHES_FILE} and records no corpus: cannot check leakage")
 
 
 # --- measuring ---
@@ -253,7 +244,7 @@ def measure(options: Options) -> dict[str, Any]:
         engine = Engine(model_dir, options.settings.get(name))
         checkpoint = engine.runtime.checkpoint
         record = model_record(model_dir, checkpoint.num_parameters())
-        hashes = model_train_hashes(model_dir, record["corpus"])
+        hashes = model_train_hashes(model_dir, Path(record["corpus"]) if record["corpus"] else None)
         for eval_set in sets:
             refuse_training_files(eval_set.files, hashes)
         if first_tokenizer is None:

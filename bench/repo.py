@@ -1,6 +1,6 @@
 """Repository-level line completion (EVALUATION.md) through the real server: the workspace index off and on.
 
-    .venv/bin/python bench/repo.py PACKAGE_FOLDERS... [--seeds 0 1 2] [--cuts 60] [--warm-s 0.3] \\
+    .venv/bin/python -m bench.repo PACKAGE_FOLDERS... [--seeds 0 1 2] [--cuts 60] [--warm-s 0.3] \\
         [--set NAME=VALUE ...] [--variant NAME:NAME=VALUE,... ...] [--json out.json]
 
 Per package and seed, the package is copied into a temporary workspace, one seeded cut point is drawn per file
@@ -34,7 +34,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from harness import (
+from bench.harness import (
     Session,
     document_for,
     heldout_files,

@@ -1,6 +1,6 @@
 """Keystrokes saved with the workspace index off and on (EVALUATION.md's replay, in process through the engine).
 
-    .venv/bin/python bench/repo_keystrokes.py PACKAGE_FOLDERS... [--files 3] [--chars 1500] [--seed 0]
+    .venv/bin/python -m bench.repo_keystrokes PACKAGE_FOLDERS... [--files 3] [--chars 1500] [--seed 0]
 
 Per package, `--files` seeded files (larger than `--chars`) are typed from their start, the first `--chars`
 characters in whole lines; each typed file is removed from a copy of the package that is the workspace, so
@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.keystrokes import KeystrokeConfig, Replay, replay_engine, total
 from inkling.completion.engine import Engine
-from inkling.eval.keystrokes import KeystrokeConfig, Replay, replay_engine, total
 from inkling.settings import Settings
 
 MODEL = Path(__file__).resolve().parents[1] / "server" / "inkling" / "assets" / "default"

@@ -2,7 +2,7 @@
 model, accumulated into per-module test files as the product writes them, and report how many are valid
 Python, import, and are collected by pytest.
 
-    python bench/scaffolds.py --json runs/scaffolds.json       # click 8.1.7, the shipped model
+    python -m bench.scaffolds --json runs/scaffolds.json       # click 8.1.7, the shipped model
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import no_nan, percentile
+from bench.harness import no_nan, percentile
 from inkling.completion.engine import Engine
 from inkling.completion.scaffold import build, plan
 

@@ -1,7 +1,7 @@
 """Measure the style layer: over whole files, is meaning (ast.dump) always preserved and is normalize
 idempotent; over inline-sized snippets, how long does normalizing one take, beside black and ruff format.
 
-    .venv/bin/python bench/style.py [--roots DIR ...] [--limit N] [--snippets N] [--json out.json]
+    .venv/bin/python -m bench.style [--roots DIR ...] [--limit N] [--snippets N] [--json out.json]
 
 Whole files run twice: in the style detected from the file itself, and in a contrasting style (the other
 quote, two-space indentation, one blank line between definitions), which makes every rule work.

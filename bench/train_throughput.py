@@ -1,9 +1,9 @@
 """Time one training step of a recipe's model, phase by phase (embedding, recurrence, output layer, loss,
 backward, clipping, optimizer), on random token ids; print a markdown table and tokens/s.
 
-    python bench/train_throughput.py --preset default --shape cell=gru --threads 1
-    python bench/train_throughput.py --preset default --shape cell=gru --threads 2 --adamw fused
-    python bench/train_throughput.py --preset default --shape cell=gru --compile
+    python -m bench.train_throughput --preset default --shape cell=gru --threads 1
+    python -m bench.train_throughput --preset default --shape cell=gru --threads 2 --adamw fused
+    python -m bench.train_throughput --preset default --shape cell=gru --compile
 
 The phases are timed with perf_counter around each call (CPU work is synchronous), the step's total the same
 way; `--profile` adds torch.profiler's top operators by self CPU time.

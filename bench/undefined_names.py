@@ -1,7 +1,7 @@
 """Undefined names in what the product suggests, with the names check (post-processing pass `check_names`)
 off and on, in one process: code from a comment (bench/comment_tasks.py) and line completion on held-out code.
 
-    .venv/bin/python bench/undefined_names.py [--model DIR] [--limit N] [--candidates 5]
+    .venv/bin/python -m bench.undefined_names [--model DIR] [--limit N] [--candidates 5]
         [--heldout DIR] [--cuts 200] [--seed 0] [--json OUT]
 
 Code from a comment: for each task the engine's `generate_code` (as bench/from_comment.py asks it) with the
@@ -30,9 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from comment_tasks import TASKS, Task
-from from_comment import evaluate, generate, program_for, prompt_source, summarize
-from harness import percentile
+from bench.comment_tasks import TASKS, Task
+from bench.from_comment import evaluate, generate, program_for, prompt_source, summarize
+from bench.harness import percentile
 from inkling.completion import postprocess
 from inkling.completion.engine import Engine
 from inkling.completion.postprocess.names import check_names

@@ -9,7 +9,7 @@
 # package whose folder exists is skipped, and a wheel already in OUT is not downloaded again. The last lines
 # printed are the package folders to give the benchmarks, e.g.
 #
-#   .venv/bin/python bench/members.py $(scripts/fetch_heldout.sh | tail -n 5)
+#   .venv/bin/python -m bench.members $(scripts/fetch_heldout.sh | tail -n 5)
 set -euo pipefail
 OUT=${1:-runs/heldout}
 PYTHON=${PYTHON:-.venv/bin/python}

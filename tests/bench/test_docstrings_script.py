@@ -22,11 +22,13 @@ def test_docstring_benchmark_on_heldout_modules(tmp_path: Path, tiny_model: Path
     run = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "docstrings.py"),
+            "-m",
+            "bench.docstrings",
             *("--files", str(code), "--model", str(tiny_model), "--corpus", str(corpus_dir)),
             *("--examples", "2", "--json", str(out)),
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=300,
     )

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "bench"))
-
-from comment_tasks import TASKS, Task  # noqa: E402
-from from_comment import Outcome, pass_at, program_for, prompt_source, run_candidate  # noqa: E402
+from bench.comment_tasks import TASKS, Task
+from bench.from_comment import Outcome, pass_at, program_for, prompt_source, run_candidate
 
 # What the generator should write after each prompt: a whole function after a comment-only prompt, the
 # indented body after a signature.

@@ -16,7 +16,8 @@ def test_tiny_benchmark_writes_every_section(tmp_path: Path) -> None:
     run = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "latency.py"),
+            "-m",
+            "bench.latency",
             "--tiny",
             "--json",
             str(out),
@@ -24,6 +25,7 @@ def test_tiny_benchmark_writes_every_section(tmp_path: Path) -> None:
             str(MODEL),
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=300,  # ~30 s on an idle 2-core machine; generous for a busy one
     )

@@ -27,7 +27,8 @@ def test_quality_table_for_two_models_beside_the_baseline(
     run = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "quality.py"),
+            "-m",
+            "bench.quality",
             *("--models", f"a={tiny_model}", f"b={tiny_model}"),
             *("--heldout", str(code), "--corpus", str(corpus_dir)),
             *("--cuts", "12", "--keystroke-files", "1", "--keystroke-chars", "150"),
@@ -43,6 +44,7 @@ def test_quality_table_for_two_models_beside_the_baseline(
             ),
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=300,
     )
@@ -86,11 +88,13 @@ def test_quality_refuses_training_files(tmp_path: Path, tiny_model: Path, corpus
     run = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "quality.py"),
+            "-m",
+            "bench.quality",
             *("--models", f"tiny={tiny_model}", "--heldout", str(leaked), "--corpus", str(tmp_path / "none")),
             *("--cuts", "5", "--keystroke-files", "0"),
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=300,
     )

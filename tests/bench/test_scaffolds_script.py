@@ -67,11 +67,13 @@ def test_scaffolds_benchmark_on_a_small_package(tmp_path: Path, tiny_model: Path
     run = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "scaffolds.py"),
+            "-m",
+            "bench.scaffolds",
             *("--root", str(tmp_path / "project"), "--package", "shapes", "--model", str(tiny_model)),
             *("--keep", str(tmp_path / "copy"), "--json", str(out)),
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=300,
     )

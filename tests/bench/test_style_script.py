@@ -17,10 +17,12 @@ def test_style_benchmark_on_one_package(tmp_path: Path) -> None:
     run = subprocess.run(
         [
             sys.executable,
-            str(REPO / "bench" / "style.py"),
+            "-m",
+            "bench.style",
             *("--roots", str(STDLIB / "json"), "--snippets", "30", "--workers", "1", "--json", str(out)),
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=300,
     )

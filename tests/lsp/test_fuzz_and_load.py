@@ -18,7 +18,8 @@ def test_seeded_fuzzing_neither_crashes_nor_deafens_nor_leaves_a_request_unanswe
     out = tmp_path / "fuzz.json"
     command = [
         sys.executable,
-        str(REPO / "bench" / "fuzz.py"),
+        "-m",
+        "bench.fuzz",
         "--messages",
         "400",
         "--seed",
@@ -26,7 +27,7 @@ def test_seeded_fuzzing_neither_crashes_nor_deafens_nor_leaves_a_request_unanswe
         "--json",
         str(out),
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=REPO)
     assert run.returncode == 0, run.stdout + run.stderr[-3000:]
     figures = json.loads(out.read_text())
     assert figures["messages"] == 400 and figures["requests_tracked"] > 100

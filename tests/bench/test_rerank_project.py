@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from inkling.completion.rerank import (
+from bench.rerank import (
     PROJECT_FEATURES,
     evidence,
     fit_ranking,
@@ -16,6 +15,7 @@ from inkling.completion.rerank import (
     parses,
     project_features,
 )
+
 from inkling.context.retrieval import Retriever
 
 PROJECT = {

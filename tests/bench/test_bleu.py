@@ -6,9 +6,8 @@ import math
 import textwrap
 
 import pytest
-
-from inkling.eval.bleu import normalize, prepare, sentence_bleu, smoothed_bleu
-from inkling.eval.docstrings import (
+from bench.bleu import normalize, prepare, sentence_bleu, smoothed_bleu
+from bench.docstring_pairs import (
     RetrievalIndex,
     code_tokens,
     extract_pairs,
