@@ -25,7 +25,7 @@ test: $(STAMP)
 	npm ci --no-audit --no-fund
 	npm test
 	[ "$$INKLING_SKIP_E2E" = 1 ] || scripts/e2e_setup.sh
-	$(VENV)/bin/ruff check server tests
+	$(VENV)/bin/ruff check server tests bench scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 

@@ -6,6 +6,7 @@ import math
 import textwrap
 
 import pytest
+
 from bench.bleu import normalize, prepare, sentence_bleu, smoothed_bleu
 from bench.docstring_pairs import (
     RetrievalIndex,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bench.dynamic import dynamic_bits_per_byte
 
+from bench.dynamic import dynamic_bits_per_byte
 from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.score import bits_per_byte
 

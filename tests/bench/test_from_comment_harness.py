@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from bench.comment_tasks import TASKS, Task
 from bench.from_comment import Outcome, pass_at, program_for, prompt_source, run_candidate
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from bench.keystrokes import KeystrokeConfig, Replay, capped, replay, replay_engine, total
 
 TEXT = "x = foo(a)\nreturn x\n"  # 20 characters: two lines of 10 and 8, two line endings

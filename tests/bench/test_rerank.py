@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from bench.rerank import FEATURES, features, fit
 
 PREFIX = "import os\n\ndef size(path):\n    total = os.path.getsize(path)\n    return "

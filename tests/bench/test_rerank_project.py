@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from bench.rerank import (
     PROJECT_FEATURES,
     evidence,
@@ -15,7 +16,6 @@ from bench.rerank import (
     parses,
     project_features,
 )
-
 from inkling.context.retrieval import Retriever
 
 PROJECT = {

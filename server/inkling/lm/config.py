@@ -7,7 +7,6 @@ from typing import Any
 
 from inkling.errors import InklingError
 
-
 CELLS = ("lstm", "gru", "mingru")
 
 

@@ -147,14 +147,19 @@ def test_shape_overrides_the_preset_and_is_recorded(
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_two_process_ddp_matches_one_process(corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path) -> None:
-    """Two gloo processes with half the batch each end with the weights of one process with the whole batch."""
+@pytest.mark.parametrize("loss", [[], ["--sampled-softmax", "32"]], ids=["full", "sampled"])
+def test_two_process_ddp_matches_one_process(
+    corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path, loss: list[str]
+) -> None:
+    """Two gloo processes with half the batch each end with the weights of one process with the whole batch
+    (with a sampled softmax too: every rank draws the same sample, as one process draws it for the batch)."""
     common = [
         "--corpus",
         str(corpus_dir),
         "--tokenizer",
         str(tokenizer_dir),
         *TRAIN_ARGS,
+        *loss,
         "--steps",
         "12",
         "--eval-every",
