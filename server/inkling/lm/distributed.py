@@ -72,3 +72,12 @@ def agreed_seconds(seconds: float, info: DistInfo) -> float:
     value = torch.tensor([seconds], dtype=torch.float64)
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
     return float(value.item())
+
+
+def summed(tensor: torch.Tensor, info: DistInfo) -> torch.Tensor:
+    """The tensor summed over all ranks (itself in a single process)."""
+    if not info.enabled:
+        return tensor
+    total = tensor.clone()
+    dist.all_reduce(total, op=dist.ReduceOp.SUM)
+    return total

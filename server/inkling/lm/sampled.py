@@ -16,10 +16,14 @@ from torch.nn import functional as F
 from inkling.lm.model import Hidden, RNNLanguageModel
 
 
-def sampling_distribution(rows: torch.Tensor, vocab_size: int, power: float = 0.75) -> torch.Tensor:
-    """Token frequencies of the training rows (PAD < 0 skipped), +1 smoothed and raised to `power`, summing to 1."""
-    counts = torch.bincount(rows[rows >= 0].flatten().cpu(), minlength=vocab_size).double() + 1.0
-    weights = counts.pow(power)
+def token_counts(rows: torch.Tensor, vocab_size: int) -> torch.Tensor:
+    """How often each token occurs in the rows (PAD < 0 skipped), as float64 (V,)."""
+    return torch.bincount(rows[rows >= 0].flatten().cpu(), minlength=vocab_size).double()
+
+
+def sampling_distribution(counts: torch.Tensor, power: float = 0.75) -> torch.Tensor:
+    """Token counts +1 smoothed and raised to `power`, summing to 1."""
+    weights = (counts + 1.0).pow(power)
     return (weights / weights.sum()).float()
 
 

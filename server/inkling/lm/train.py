@@ -33,10 +33,11 @@ from inkling.lm.distributed import (
     gather_rows,
     init_distributed,
     shutdown_distributed,
+    summed,
 )
 from inkling.lm.model import Hidden, RNNLanguageModel, repackage_hidden
 from inkling.lm.resume import ResumeState, load_resume, save_resume
-from inkling.lm.sampled import SampledLoss, sampling_distribution
+from inkling.lm.sampled import SampledLoss, sampling_distribution, token_counts
 from inkling.lm.score import evaluate
 from inkling.lm.tokenizer import load_tokenizer, tokenizer_hash
 
@@ -259,7 +260,9 @@ def _train(
     windows = dataset.num_windows(rows, config.seq_len)
     loss_of: torch.nn.Module = model
     if config.sampled_softmax:
-        probs = sampling_distribution(rows, model.config.vocab_size)
+        # Every rank samples from the whole batch's counts, as one process would.
+        counts = summed(token_counts(rows, model.config.vocab_size), info)
+        probs = sampling_distribution(counts)
         loss_of = SampledLoss(model, probs, config.sampled_softmax).to(config.device)
     net: torch.nn.Module = DistributedDataParallel(loss_of) if info.enabled else loss_of
     if total_steps is None and config.minutes is None:

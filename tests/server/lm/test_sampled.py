@@ -15,7 +15,7 @@ from inkling.lm.checkpoint import load_checkpoint
 from inkling.lm.config import ModelConfig
 from inkling.lm.inference import InferenceModel
 from inkling.lm.model import RNNLanguageModel
-from inkling.lm.sampled import SampledLoss, sampling_distribution
+from inkling.lm.sampled import SampledLoss, sampling_distribution, token_counts
 from inkling.lm.train import TrainConfig, train
 
 
@@ -27,7 +27,7 @@ def test_a_sample_of_the_whole_vocabulary_gives_the_full_softmax_loss() -> None:
     logits, _ = model(x, hidden)
     full = F.cross_entropy(logits.reshape(-1, 40), y.reshape(-1))
     # 100,000 draws take every token of 40 near-uniform ones; each one's inclusion chance rounds to 1.
-    loss, _ = SampledLoss(model, sampling_distribution(y, 40), samples=100_000)(x, y, hidden)
+    loss, _ = SampledLoss(model, sampling_distribution(token_counts(y, 40)), samples=100_000)(x, y, hidden)
     assert loss.item() == pytest.approx(full.item(), rel=1e-5)
 
 
@@ -35,7 +35,7 @@ def test_a_small_sample_gives_a_finite_loss_and_gradients_to_every_part() -> Non
     torch.manual_seed(0)
     model = RNNLanguageModel(ModelConfig(vocab_size=300, n_embd=8, n_hidden=12, n_layers=1, cell="gru"))
     x, y = torch.randint(0, 300, (4, 16)), torch.randint(0, 300, (4, 16))
-    loss, _ = SampledLoss(model, sampling_distribution(y, 300), samples=60)(x, y, model.init_hidden(4))
+    loss, _ = SampledLoss(model, sampling_distribution(token_counts(y, 300)), samples=60)(x, y, model.init_hidden(4))
     loss.backward()  # type: ignore[no-untyped-call]
     for grad in (model.embed.weight.grad, model.rnn.weight_hh_l0.grad, model.head.bias.grad):
         assert grad is not None and torch.isfinite(grad).all() and grad.abs().sum() > 0
@@ -45,7 +45,7 @@ def test_a_small_sample_gives_a_finite_loss_and_gradients_to_every_part() -> Non
 
 def test_frequent_tokens_are_sampled_more_often() -> None:
     rows = torch.tensor([[0, 0, 0, 0, 1, 2, -1]])  # -1 is padding
-    probs = sampling_distribution(rows, 4)
+    probs = sampling_distribution(token_counts(rows, 4))
     assert probs.sum().item() == pytest.approx(1.0)
     assert probs[0] > probs[1] == probs[2] > probs[3] > 0
 
