@@ -7,7 +7,9 @@ from typing import Any
 
 from inkling.errors import InklingError
 
-CELLS = ("lstm", "gru", "mingru")
+# Gate blocks stacked in each recurrent weight: i, f, g, o for an LSTM; r, z, n for a GRU; z and the candidate
+# for a minGRU. Its keys are the cells there are.
+GATES = {"lstm": 4, "gru": 3, "mingru": 2}
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class ModelConfig:
     cell: str = "lstm"  # "lstm", "gru" or "mingru" (lm/mingru.py)
 
     def __post_init__(self) -> None:
-        if self.cell not in CELLS:
+        if self.cell not in GATES:
             raise InklingError(f"unknown cell {self.cell!r}: use lstm, gru or mingru")
         if min(self.vocab_size, self.n_embd, self.n_hidden, self.n_layers) < 1:
             raise InklingError("model sizes must be positive")
@@ -46,9 +48,8 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 def gates(config: ModelConfig) -> int:
-    """Gate blocks stacked in each recurrent weight: i, f, g, o for an LSTM; r, z, n for a GRU; z and the
-    candidate for a minGRU."""
-    return {"lstm": 4, "gru": 3, "mingru": 2}[config.cell]
+    """Gate blocks stacked in each of the cell's recurrent weights (GATES)."""
+    return GATES[config.cell]
 
 
 def needs_projection(config: ModelConfig) -> bool:
