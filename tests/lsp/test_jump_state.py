@@ -18,9 +18,10 @@ from inkling.settings import Settings
 URI = "file:///tmp/parsing.py"
 LINES = Path(argparse.__file__).read_text(encoding="utf-8").split("\n")  # 2,600 lines
 EDIT_LINE = len(LINES) // 2
-# Far below the edit (so its state depends on it): a line that returns, cut after `return ` (the second such
-# line: there the whole file and the window give two different suggestions, so the test can tell them apart).
-ASK_LINE = [i for i in range(EDIT_LINE + 40, len(LINES)) if LINES[i].startswith("        return ")][1]
+# Far below the edit (so its state depends on it): a line that returns, cut after `return ` (the first such
+# line: there the whole file and the window give the shipped model two different suggestions, so the test can
+# tell them apart).
+ASK_LINE = next(i for i in range(EDIT_LINE + 40, len(LINES)) if LINES[i].startswith("        return "))
 COLUMN = len("        return ")
 LINES[ASK_LINE] = LINES[ASK_LINE][:COLUMN]
 TEXT = "\n".join(LINES)

@@ -10,8 +10,8 @@ from inkling.completion.engine import Engine
 from inkling.context.scope import analyze
 from inkling.context.tokens import tokens
 
-WITHOUT = "def exists(path):\n    return \n"
-WITH = "import os\n\n\ndef exists(path):\n    return \n"
+WITHOUT = "def abspath(path):\n    return \n"
+WITH = "import os\n\n\ndef abspath(path):\n    return \n"
 
 
 def _names(text: str) -> list[str]:

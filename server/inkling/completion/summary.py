@@ -108,9 +108,10 @@ def _target(
 
 
 def clean(generated: str) -> str:
-    """The first docstring line without its quotes: `\"\"\"Return the sum.` → `Return the sum.`"""
+    """The first docstring line without its quotes: `\"\"\"Return the sum.` → `Return the sum.`;
+    a lead-in colon or comma (the line introduces a list) dropped."""
     text = _CLOSING.sub("", _QUOTES.sub("", generated, count=1))
-    return text.strip()
+    return text.strip().rstrip(":;,").rstrip()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from inkling.lm.prompt import Vocab
 DecodeMode = str
 _MULTILINE = ("block", "body", "code")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
+_OPENING = re.compile(r"""^[rRuU]{0,2}(?=["'])""")  # a string prefix before a docstring's opening quotes
 
 
 @dataclass(frozen=True)
@@ -248,9 +249,9 @@ def _is_word_char(c: str) -> bool:
 def _docstring_line(text: str) -> str | None:
     """The first docstring line that holds words, once it is complete (a line break or closing quotes)."""
     for i, line in enumerate(text.split("\n")):
-        if any(c.isalnum() for c in line):
-            words = line.strip().lstrip("rRuU").strip("\"'").strip()
-            ended = i < text.count("\n") or (line.rstrip().endswith(('"""', "'''")) and len(words) > 0)
+        words = _OPENING.sub("", line.strip()).strip("\"'")
+        if any(c.isalnum() for c in words):  # a string prefix alone (`r"""`) holds no words
+            ended = i < text.count("\n") or line.rstrip().endswith(('"""', "'''"))
             return line if ended else None
     return None
 

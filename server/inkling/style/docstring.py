@@ -20,13 +20,11 @@ def docstring_quotes(source: str) -> str:
 
 def docstring_literal(text: str, quotes: str) -> str:
     """`text` as a one-line docstring: backslashes escaped, the quotes it could close broken up, a closing
-    period when it ends with a word."""
+    period when it does not end a sentence."""
     text = " ".join(text.split()).replace("\\", "\\\\")
     text = text.replace(quotes, quotes[0] * 2 + "\\" + quotes[0])
-    if text and text[-1].isalnum():
+    if text and not text.endswith((".", "!", "?")):
         text += "."
-    if text.endswith(quotes[0]):  # `"""A "b""""` would end the string early
-        text += " "
     return f"{quotes}{text}{quotes}"
 
 

@@ -29,7 +29,9 @@ def test_no_target_off_a_name_or_in_broken_code() -> None:
 def test_clean_and_the_docstring_stop_rule() -> None:
     assert clean('"""Return the size.') == "Return the size."
     assert clean("r'''Sum.'''") == "Sum."
+    assert clean('    """Find paths:') == "Find paths"  # a lead-in to a list the one line leaves out
     config = DecodeConfig()
+    assert not _should_stop('r"""\n', "docstring", "", config)  # a string prefix is not a word
     assert not _should_stop('"""\n', "docstring", "", config)  # quotes on a line of their own: go on
     assert not _should_stop('"""\n    Return the', "docstring", "", config)
     assert _should_stop('"""\n    Return the size.\n', "docstring", "", config)

@@ -175,6 +175,44 @@ def test_two_process_ddp_matches_one_process(
     assert load_checkpoint(tmp_path / "two").meta["training"]["step"] == 12
 
 
+def test_a_two_process_run_interrupted_and_resumed_equals_one_uninterrupted(
+    corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C in the terminal reaches the launcher and both ranks; they stop together and save, and
+    `--resume` with two processes ends with the weights of the run that was never stopped."""
+    common = [
+        *("--corpus", str(corpus_dir), "--tokenizer", str(tokenizer_dir), *TRAIN_ARGS),
+        *("--sampled-softmax", "32", "--steps", "300", "--eval-every", "20"),
+    ]
+    straight = _two_processes(*common, "--out", str(tmp_path / "straight"))
+    assert straight.returncode == 0, straight.stderr[-3000:]
+
+    resumed = tmp_path / "resumed"
+    launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    proc = subprocess.Popen(
+        [*launcher, "-m", "inkling", "train", *common, "--out", str(resumed)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 120
+    while not (resumed / "resume.safetensors").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "continue with --resume" in err, err[-3000:]
+    step_at_stop = load_checkpoint(resumed).meta["training"]["step"]
+    assert step_at_stop < 300
+
+    again = _two_processes(*common, "--out", str(resumed), "--resume")
+    assert again.returncode == 0, again.stderr[-3000:]
+    a, b = _resume_tensors(tmp_path / "straight"), _resume_tensors(resumed)
+    for name in a:
+        assert torch.equal(a[name], b[name]), name
+
+
 def test_threads_option_holds_for_the_run_and_is_recorded(
     corpus_dir: Path, tokenizer_dir: Path, tmp_path: Path
 ) -> None:

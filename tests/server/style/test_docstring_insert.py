@@ -49,7 +49,8 @@ def test_nothing_is_inserted(source: str, line: int) -> None:
 @pytest.mark.parametrize(
     "text,value",
     [
-        ('Ends with a "quote"', 'Ends with a "quote" '),
+        ('Ends with a "quote"', 'Ends with a "quote".'),
+        ("Return f(x)", "Return f(x)."),
         ('Has """ inside', 'Has """ inside.'),
         ("A back\\slash", "A back\\slash."),
         ("Ends with?", "Ends with?"),
