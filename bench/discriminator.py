@@ -31,8 +31,8 @@ from inkling.eval.cuts import Example, sample_cuts
 from inkling.eval.leakage import collect_eval_files
 from inkling.eval.line_completion import first_line
 from inkling.eval.metrics import edit_similarity, exact_match
-from inkling.lm.decode import Generation
-from inkling.lm.runtime import single_thread
+from inkling.serving.decode import Generation
+from inkling.serving.runtime import single_thread
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"

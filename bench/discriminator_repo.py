@@ -50,8 +50,8 @@ from inkling.completion.engine import Engine
 from inkling.completion.types import Request
 from inkling.eval.line_completion import first_line
 from inkling.eval.metrics import edit_similarity, exact_match
-from inkling.lm.decode import Generation
-from inkling.lm.runtime import single_thread
+from inkling.serving.decode import Generation
+from inkling.serving.runtime import single_thread
 from inkling.settings import Settings
 
 HELDOUT = Path(__file__).resolve().parents[1] / "runs" / "heldout"

@@ -41,7 +41,7 @@ from inkling.cli import DEFAULT_MODEL
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request
 from inkling.data.corpus import iter_documents
-from inkling.lm.runtime import single_thread
+from inkling.serving.runtime import single_thread
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FILES = REPO / "runs" / "heldout" / "click-8.1.7" / "click"

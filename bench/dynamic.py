@@ -12,10 +12,10 @@ import torch
 from torch.nn import functional as F
 
 from inkling import specials
-from inkling.lm import dataset
-from inkling.lm.checkpoint import Checkpoint
-from inkling.lm.model import RNNLanguageModel, repackage_hidden
-from inkling.lm.tokenizer import special_id
+from inkling.serving.checkpoint import Checkpoint
+from inkling.serving.tokenizer import special_id
+from inkling.training import dataset
+from inkling.training.model import RNNLanguageModel, repackage_hidden
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import torch
 from bench.dynamic import dynamic_bits_per_byte
 from inkling.eval.leakage import collect_eval_files, refuse_training_files
 from inkling.eval.run import model_train_hashes
-from inkling.lm.checkpoint import load_checkpoint
+from inkling.serving.checkpoint import load_checkpoint
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"

@@ -14,7 +14,7 @@ from bench.harness import percentile
 from inkling.cli import DEFAULT_MODEL
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request
-from inkling.lm.runtime import single_thread
+from inkling.serving.runtime import single_thread
 
 
 def functions(files: list[Path], low: int, high: int) -> list[tuple[str, int, str]]:

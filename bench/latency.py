@@ -43,8 +43,8 @@ from inkling.errors import InklingError
 from inkling.eval.cuts import Example, sample_cuts
 from inkling.eval.line_completion import format_table, score
 from inkling.eval.metrics import first_token
-from inkling.lm.checkpoint import load_checkpoint
 from inkling.lsp.convert import utf16_len
+from inkling.serving.checkpoint import load_checkpoint
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"
@@ -306,7 +306,7 @@ def decode_cost(model: Path, steps: int, size: int, reps: int, sample: str) -> d
     import numpy as np
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from inkling.lm.inference import InferenceModel
+    from inkling.serving.inference import InferenceModel
 
     checkpoint = load_checkpoint(model)
     net = InferenceModel(checkpoint)

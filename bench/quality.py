@@ -40,8 +40,8 @@ from inkling.eval.leakage import collect_eval_files, refuse_training_files
 from inkling.eval.line_completion import LineScores, Predictor, score
 from inkling.eval.ngram import NGramModel, encode_documents
 from inkling.eval.run import model_train_hashes
-from inkling.lm.checkpoint import CONFIG_FILE, WEIGHTS_FILE
-from inkling.lm.runtime import single_thread
+from inkling.serving.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+from inkling.serving.runtime import single_thread
 from inkling.settings import Settings, parse_settings
 
 REPO = Path(__file__).resolve().parents[1]

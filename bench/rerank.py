@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from inkling.context.retrieval import Lines
-from inkling.lm.cache import NgramCache
+from inkling.serving.ngram_mixture import NgramCache
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPEN, _CLOSE = "([{", ")]}"

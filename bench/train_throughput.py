@@ -21,8 +21,8 @@ from typing import Any
 import torch
 from torch.nn import functional as F
 
-from inkling.lm.config import PRESETS, ModelConfig
-from inkling.lm.model import Hidden, RNNLanguageModel, repackage_hidden
+from inkling.serving.config import PRESETS, ModelConfig
+from inkling.training.model import Hidden, RNNLanguageModel, repackage_hidden
 
 PHASES = ("embedding", "recurrence", "output layer", "loss", "backward", "clip", "optimizer")
 
@@ -90,7 +90,7 @@ def _plain_step(
     y: torch.Tensor,
     hidden: Hidden,
 ) -> Hidden:
-    """The training loop's step as lm/train.py writes it (net may be a compiled model)."""
+    """The training loop's step as training/train.py writes it (net may be a compiled model)."""
     logits, hidden = net(x, hidden)
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
     optimizer.zero_grad(set_to_none=True)

@@ -42,7 +42,7 @@ from inkling.eval.cuts import sample_cuts
 from inkling.eval.leakage import collect_eval_files
 from inkling.eval.line_completion import first_line
 from inkling.eval.metrics import exact_match
-from inkling.lm.runtime import single_thread
+from inkling.serving.runtime import single_thread
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "server" / "inkling" / "assets" / "default"

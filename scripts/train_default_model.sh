@@ -2,7 +2,7 @@
 # The recipe of the default model (server/inkling/assets/default, v0.4: MODEL_CARD.md): data → corpus →
 # tokenizer → train → eval → ship. Run from the repository root with the venv active (`make setup;
 # . .venv/bin/activate`). About 90 minutes on a 2-core CPU (MINUTES of training, plus fetching, tokenizing
-# and evaluating). Training takes THREADS=2 torch threads and a sampled softmax (lm/sampled.py: 2.2x the
+# and evaluating). Training takes THREADS=2 torch threads and a sampled softmax (training/sampled.py: 2.2x the
 # tokens/s of the full one); set THREADS=1 when anything else runs on the machine: two threads then fall to
 # a tenth of one thread's speed (model card, "Training throughput"). Work files go to runs/ (ignored by
 # git). The model card (MODEL_CARD.md) records what this produced.

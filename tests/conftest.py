@@ -56,7 +56,7 @@ def corpus_dir(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 @pytest.fixture(scope="session")
 def tokenizer_dir(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from inkling.data.corpus import iter_documents
-    from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
+    from inkling.serving.tokenizer import save_tokenizer, train_tokenizer
 
     out = tmp_path_factory.mktemp("tokenizer")
     save_tokenizer(
@@ -67,7 +67,7 @@ def tokenizer_dir(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="session")
 def tiny_model(corpus_dir: Path, tokenizer_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from inkling.lm.train import TrainConfig, train
+    from inkling.training.train import TrainConfig, train
 
     out = tmp_path_factory.mktemp("model")
     config = TrainConfig(preset="tiny", steps=60, batch_size=8, seq_len=32, eval_every=30, eval_tokens=4000)

@@ -37,7 +37,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 def _cmd_tokenizer(args: argparse.Namespace) -> int:
     from inkling.data.corpus import iter_documents
-    from inkling.lm.tokenizer import save_tokenizer, train_tokenizer
+    from inkling.serving.tokenizer import save_tokenizer, train_tokenizer
 
     texts = [doc.text for doc in iter_documents(Path(args.corpus), "train")]
     if not texts:
@@ -49,7 +49,7 @@ def _cmd_tokenizer(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from inkling.lm.train import TrainConfig, train
+    from inkling.training.train import TrainConfig, train
 
     overrides = {
         k: getattr(args, k)
@@ -160,7 +160,7 @@ def _settings(pairs: list[str]) -> Settings:
 
 
 def _cmd_finetune(args: argparse.Namespace) -> int:
-    from inkling.lm.finetune import default_out, finetune
+    from inkling.training.finetune import default_out, finetune
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -184,7 +184,8 @@ def _cmd_finetune(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from inkling.lm.checkpoint import WEIGHTS_FILE, export_checkpoint
+    from inkling.serving.checkpoint import WEIGHTS_FILE
+    from inkling.training.export import export_checkpoint
 
     out = export_checkpoint(Path(args.model), Path(args.out), args.half)
     print(f"{out} ({(out / WEIGHTS_FILE).stat().st_size / 1e6:.1f} MB of weights)")
@@ -386,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "complete", "eval"):
-        from inkling.lm.runtime import single_thread
+        from inkling.serving.runtime import single_thread
 
         single_thread()
     try:

@@ -97,7 +97,7 @@ class Settings:
         low=0,
         high=20_000,
     )
-    whole_file_state: bool = _setting(  # lm/runtime.py
+    whole_file_state: bool = _setting(  # serving/runtime.py
         True,
         "context",
         "The model reads each open file from its start, in the background after it is opened or changed, so a "

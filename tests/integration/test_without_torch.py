@@ -1,5 +1,6 @@
 """Serving needs no PyTorch: with `import torch` failing, as in an install without the `train` extra, the language
-server answers, `complete` completes, and the commands that train say in one line how to get it."""
+server answers, `complete` completes, `export` writes a float16 copy, and the commands that train say in one
+line how to get it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from lsprotocol import types
 from tests.lsp.session import Client
+
+from inkling.serving.checkpoint import load_checkpoint
 
 REPO = Path(__file__).resolve().parents[2]
 # `import torch` raises ModuleNotFoundError("torch") from here on, wherever it is tried
@@ -37,6 +40,12 @@ def test_complete_works_without_torch() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert "Traceback" not in result.stderr, result.stderr  # nor from the analysis's child, as the process exits
+
+
+def test_export_works_without_torch(tiny_model: Path, tmp_path: Path) -> None:
+    result = inkling_without_torch("export", "--model", tiny_model, "--out", tmp_path / "half", "--half")
+    assert result.returncode == 0, result.stderr
+    assert load_checkpoint(tmp_path / "half").config == load_checkpoint(tiny_model).config
 
 
 def test_the_server_answers_without_torch(tmp_path: Path) -> None:

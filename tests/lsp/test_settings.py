@@ -7,7 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from tests.lsp.session import MODEL, run, serve
 
-from inkling.lm.checkpoint import load_checkpoint, save_checkpoint
+from inkling.serving.checkpoint import load_checkpoint, save_checkpoint
 
 URI = "file:///tmp/settings.py"
 SOURCE = "import os\n\n\ndef size(path):\n    return os.path.\n"

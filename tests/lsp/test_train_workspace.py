@@ -111,7 +111,7 @@ def test_bad_arguments_are_errors(tiny_model: Path, tmp_path: Path) -> None:
 
 def _load(model: Path) -> None:
     """Raises when `model` is not a complete, loadable model folder."""
-    from inkling.lm.checkpoint import load_checkpoint
+    from inkling.serving.checkpoint import load_checkpoint
 
     load_checkpoint(model)
 
@@ -153,7 +153,7 @@ def _children(pid: int) -> list[int]:
 def test_killing_the_training_child_keeps_the_current_model(tiny_model: Path, workspace: Path) -> None:
     """kill -9 mid-run: the model in use (here in the project's cache, where earlier versions put it) stays
     loadable, and no half-trained model is left where models are published."""
-    from inkling.lm.finetune import default_out
+    from inkling.training.finetune import default_out
 
     out = default_out(workspace)
     current = out / "model"

@@ -73,7 +73,7 @@ def test_no_canary_reaches_the_corpus(workspace: Path, tmp_path: Path) -> None:
 def test_the_fine_tuned_model_suggests_no_canary(workspace: Path, tiny_model: Path, tmp_path: Path) -> None:
     from inkling.completion.engine import Engine
     from inkling.completion.types import Request
-    from inkling.lm.finetune import finetune
+    from inkling.training.finetune import finetune
 
     result = finetune(workspace, tiny_model, tmp_path / "out", minutes=0.1)
     model = result.model or tiny_model  # a run that did not improve publishes nothing: query the start

@@ -15,7 +15,7 @@ from inkling.completion.scaffold import Plan, Scaffold, build
 from inkling.completion.scheduler import Cancelled, never
 from inkling.completion.types import Change, Request
 from inkling.context.snippets import SnippetIndex
-from inkling.lm.decode import DecodeConfig
+from inkling.serving.decode import DecodeConfig
 from inkling.style.edit import Edit
 
 if TYPE_CHECKING:

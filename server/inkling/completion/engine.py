@@ -26,10 +26,10 @@ from inkling.completion.summary import Target as Function
 from inkling.completion.types import Change, Mode, Request, Suggestion, document_path
 from inkling.context.member_point import member_point
 from inkling.context.names import NameCheck
-from inkling.lm.checkpoint import load_checkpoint
-from inkling.lm.decode import DecodeConfig, Generation
-from inkling.lm.members import Members
-from inkling.lm.runtime import Runtime
+from inkling.serving.checkpoint import load_checkpoint
+from inkling.serving.decode import DecodeConfig, Generation
+from inkling.serving.members import Members
+from inkling.serving.runtime import Runtime
 from inkling.settings import Settings
 from inkling.style.detect import Style, detect
 from inkling.style.docstring import insert_docstring

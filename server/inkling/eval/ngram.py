@@ -23,7 +23,7 @@ import numpy.typing as npt
 from tokenizers import Tokenizer
 
 from inkling import specials
-from inkling.lm.tokenizer import special_id
+from inkling.serving.tokenizer import special_id
 
 U64 = npt.NDArray[np.uint64]
 I32 = npt.NDArray[np.int32]

@@ -53,7 +53,7 @@ def _recorded_corpus(meta: dict[str, Any]) -> Path | None:
 
 def run_eval(options: EvalOptions) -> EvalReport:
     from inkling.completion.engine import Engine
-    from inkling.lm.score import bits_per_byte
+    from inkling.training.score import bits_per_byte
 
     if options.cuts < 1:
         raise InklingError("--cuts must be positive")

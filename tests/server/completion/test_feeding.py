@@ -11,7 +11,7 @@ from pathlib import Path
 
 from inkling.completion.engine import Engine
 from inkling.completion.types import Request
-from inkling.lm.runtime import spine_stride
+from inkling.serving.runtime import spine_stride
 from inkling.settings import Settings
 
 MODEL = Path(__file__).resolve().parents[3] / "server" / "inkling" / "assets" / "default"

@@ -4,7 +4,7 @@ in training; the generated line cleaned of its quotes."""
 from __future__ import annotations
 
 from inkling.completion.summary import clean, find_function
-from inkling.lm.decode import DecodeConfig, _cut, _should_stop
+from inkling.serving.stops import cut, should_stop
 
 SOURCE = 'import os\n\n\nclass A:\n    def size(self, path):\n        """Bytes."""\n        return os.path.getsize(path)\n\n\nx = 1\n'
 
@@ -30,10 +30,9 @@ def test_clean_and_the_docstring_stop_rule() -> None:
     assert clean('"""Return the size.') == "Return the size."
     assert clean("r'''Sum.'''") == "Sum."
     assert clean('    """Find paths:') == "Find paths"  # a lead-in to a list the one line leaves out
-    config = DecodeConfig()
-    assert not _should_stop('r"""\n', "docstring", "", config)  # a string prefix is not a word
-    assert not _should_stop('"""\n', "docstring", "", config)  # quotes on a line of their own: go on
-    assert not _should_stop('"""\n    Return the', "docstring", "", config)
-    assert _should_stop('"""\n    Return the size.\n', "docstring", "", config)
-    assert _should_stop('"""Return the size."""', "docstring", "", config)
-    assert _cut('"""\n    Return the size.\n    More', "docstring", "") == "    Return the size."
+    assert not should_stop('r"""\n', "docstring", "", 8)  # a string prefix is not a word
+    assert not should_stop('"""\n', "docstring", "", 8)  # quotes on a line of their own: go on
+    assert not should_stop('"""\n    Return the', "docstring", "", 8)
+    assert should_stop('"""\n    Return the size.\n', "docstring", "", 8)
+    assert should_stop('"""Return the size."""', "docstring", "", 8)
+    assert cut('"""\n    Return the size.\n    More', "docstring", "") == "    Return the size."

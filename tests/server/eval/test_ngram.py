@@ -11,7 +11,7 @@ from tokenizers import Tokenizer
 from inkling import specials
 from inkling.eval.cuts import candidate_cuts
 from inkling.eval.ngram import NGramModel, _encode_tail, encode_documents
-from inkling.lm.tokenizer import special_id, train_tokenizer
+from inkling.serving.tokenizer import special_id, train_tokenizer
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SEEN = "zqx = compute_answer(alpha, beta)\n"

@@ -1,1 +1,0 @@
-"""The language model: tokenizer, RNN, checkpoints, training and decoding (the only layer that imports torch)."""
