@@ -9,13 +9,14 @@ import { RESTART_KEYS, readExtensionSettings, readServerSettings, type ServerSet
 import { Debouncer, SuggestionGate } from "./gate";
 import { parseStatus, STATUS_NOTIFICATION } from "./protocol";
 import {
-  cannotStartMessage,
-  checkInkling,
+  chooseServer,
   installCommand,
   interpreterFromPythonExtension,
+  readBundle,
   resolveInterpreter,
   runProcess,
   showInterpreter,
+  type Bundle,
   type Interpreter,
   type PythonExtensionApi,
 } from "./python";
@@ -38,7 +39,11 @@ export class Ctx implements vscode.Disposable {
   private snoozeTimer: NodeJS.Timeout | undefined;
   private watchingPythonExtension = false;
 
-  constructor() {
+  /** The server's libraries carried by a platform .vsix; undefined in one without (the manual route only). */
+  private readonly bundle: Bundle | undefined;
+
+  constructor(extensionPath: string) {
+    this.bundle = readBundle(extensionPath);
     this.output = vscode.window.createOutputChannel("Inkling", { log: true });
     this.gate.onDidChange(() => this.switchChanged());
     this.disposables.push(
@@ -133,18 +138,19 @@ export class Ctx implements vscode.Disposable {
   private async startNow(): Promise<void> {
     const settings = this.readSettings();
     this.statusBar.setServer(undefined);
-    const interpreter = await this.findInterpreter();
+    const found = await this.findInterpreter();
+    this.output.info(`Python: ${showInterpreter(found)} (${found.source})`);
+    const choice = await chooseServer(found, this.bundle, runProcess);
+    const interpreter = choice.interpreter;
     this.interpreter = interpreter;
-    this.output.info(`Python: ${showInterpreter(interpreter)} (${interpreter.source})`);
-    const check = await checkInkling(interpreter, runProcess);
-    if (!check.ok) {
-      const message = cannotStartMessage(interpreter, check);
-      this.output.error(message);
-      this.statusBar.setClientError(message);
-      void this.offerFixes(message, interpreter);
+    if (!choice.ok) {
+      this.output.error(choice.message);
+      this.statusBar.setClientError(choice.message);
+      void this.offerFixes(choice.message, interpreter);
       return;
     }
-    this.output.info(`inkling ${check.version} found; starting "${showInterpreter(interpreter)} -m inkling serve"`);
+    const from = interpreter.libs === undefined ? "installed" : "bundled with the extension";
+    this.output.info(`inkling ${choice.version} (${from}); starting "${showInterpreter(interpreter)} -m inkling serve"`);
     const client = createClient({
       interpreter,
       serverSettings: settings,
@@ -191,7 +197,9 @@ export class Ctx implements vscode.Disposable {
   }
 
   private async offerFixes(message: string, interpreter: Interpreter): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(message, "Copy Install Command", "Open Settings", "Show Logs");
+    // With a bundle there is nothing to install into the interpreter: the fix is another Python or the setting.
+    const actions = this.bundle === undefined ? ["Copy Install Command", "Open Settings", "Show Logs"] : ["Open Settings", "Show Logs"];
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
     if (choice === "Copy Install Command") {
       await vscode.env.clipboard.writeText(installCommand(interpreter));
     } else if (choice === "Open Settings") {

@@ -1,6 +1,8 @@
-// Finds the Python interpreter that runs the server (setting → Python extension → python3) and checks it has inkling.
+// Finds the Python interpreter that runs the server (setting → Python extension → python3) and checks it has inkling,
+// from its own environment or from the libraries a platform .vsix carries (bundled/libs).
 
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -10,7 +12,12 @@ export type InterpreterSource = "setting" | "python-extension" | "default";
 export interface Interpreter {
   argv: string[];
   source: InterpreterSource;
+  /** The bundled library folders put on PYTHONPATH (a platform .vsix); absent: inkling is installed in it. */
+  libs?: string[];
 }
+
+/** The oldest Python the server runs on (pyproject.toml's requires-python). */
+export const MIN_PYTHON = "3.11";
 
 const SOURCE_NAMES: Record<InterpreterSource, string> = {
   setting: 'the setting "inkling.server.pythonPath"',
@@ -119,8 +126,12 @@ export async function resolveInterpreter(inputs: ResolveInputs): Promise<Interpr
  * script's folder) off sys.path (Python >= 3.11), so a project file named like a module (argparse.py, inkling.py)
  * is never imported in place of it.
  */
-export function safeEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, PYTHONSAFEPATH: "1" };
+export function safeEnv(base: NodeJS.ProcessEnv = process.env, libs?: string[]): NodeJS.ProcessEnv {
+  if (libs === undefined || libs.length === 0) {
+    return { ...base, PYTHONSAFEPATH: "1" };
+  }
+  const after = base.PYTHONPATH ? [base.PYTHONPATH] : [];
+  return { ...base, PYTHONSAFEPATH: "1", PYTHONPATH: [...libs, ...after].join(path.delimiter) };
 }
 
 /** The working folder of the extension's Python processes: neutral, never a workspace folder (os.tmpdir()). */
@@ -141,7 +152,7 @@ export function serverLaunch(interpreter: Interpreter, base: NodeJS.ProcessEnv =
     command,
     // No `transport`: TransportKind.stdio would append "--stdio", which `inkling serve` rejects; stdio is its default.
     args: [...prefix, "-m", "inkling", "serve"],
-    options: { env: { ...safeEnv(base), PYTHONUNBUFFERED: "1" }, cwd: neutralCwd() },
+    options: { env: { ...safeEnv(base, interpreter.libs), PYTHONUNBUFFERED: "1" }, cwd: neutralCwd() },
   };
 }
 
@@ -154,12 +165,12 @@ export interface RunResult {
   timedOut?: boolean;
 }
 
-export type Run = (command: string, args: string[], timeoutMs: number) => Promise<RunResult>;
+export type Run = (command: string, args: string[], timeoutMs: number, libs?: string[]) => Promise<RunResult>;
 
-/** Runs a Python process to the end (never rejects), with the safe path in a neutral working folder. */
-export const runProcess: Run = (command, args, timeoutMs) =>
+/** Runs a Python process to the end (never rejects), with the safe path (and `libs` on it) in a neutral folder. */
+export const runProcess: Run = (command, args, timeoutMs, libs) =>
   new Promise((resolve) => {
-    const options = { timeout: timeoutMs, windowsHide: true, env: safeEnv(), cwd: neutralCwd() };
+    const options = { timeout: timeoutMs, windowsHide: true, env: safeEnv(process.env, libs), cwd: neutralCwd() };
     execFile(command, args, options, (error, stdout, stderr) => {
       const failure = error as (Error & { code?: string | number; killed?: boolean }) | null;
       const code = failure?.code;
@@ -190,6 +201,7 @@ export async function checkInkling(interpreter: Interpreter, run: Run): Promise<
     command,
     [...prefix, "-c", "import inkling, sys; sys.stdout.write(inkling.__version__)"],
     IMPORT_CHECK_TIMEOUT_MS,
+    interpreter.libs,
   );
   if (result.spawnError !== undefined) {
     const notFound = result.spawnError === "ENOENT" || result.spawnError === "EACCES";
@@ -232,4 +244,86 @@ export function cannotStartMessage(interpreter: Interpreter, check: Exclude<Impo
     case "failed":
       return `${tried}: "import inkling" failed: ${check.detail}. ${fix}`;
   }
+}
+
+/** The server's libraries that a platform .vsix carries (scripts/bundle_libs.py): `common` and one folder per Python. */
+export interface Bundle {
+  root: string;
+  /** The Python versions it has folders for ("3.11", ...). */
+  pythons: string[];
+}
+
+/** The bundle under `<extension>/bundled/libs`, or undefined in a .vsix without one (the manual route only). */
+export function readBundle(extensionPath: string): Bundle | undefined {
+  const root = path.join(extensionPath, "bundled", "libs");
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(root, "bundle.json"), "utf8")) as { pythons?: unknown };
+    const pythons = Array.isArray(record.pythons) ? record.pythons.filter((v): v is string => typeof v === "string") : [];
+    return pythons.length > 0 ? { root, pythons } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folders to put on PYTHONPATH for a Python of `version` ("3.12"), or undefined when the bundle has none. */
+export function bundleFolders(bundle: Bundle, version: string): string[] | undefined {
+  if (!bundle.pythons.includes(version)) {
+    return undefined;
+  }
+  return [path.join(bundle.root, "common"), path.join(bundle.root, `cp${version.replace(".", "")}`)];
+}
+
+function olderThan(version: string, minimum: string): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  const [minMajor, minMinor] = minimum.split(".").map(Number);
+  return major < minMajor || (major === minMajor && minor < minMinor);
+}
+
+/** How the server will run: an interpreter (with the bundle's folders when it uses them) and inkling's version. */
+export type ServerChoice =
+  | { ok: true; interpreter: Interpreter; version: string }
+  | { ok: false; interpreter: Interpreter; message: string };
+
+/**
+ * The interpreter the server runs with. The setting's interpreter runs its own inkling when it has one (the manual
+ * route); any other, or one without inkling, runs the bundle's when the .vsix carries one: its Python version is
+ * checked first, so a missing, too old or unsupported Python gets a message that says what to install.
+ */
+export async function chooseServer(interpreter: Interpreter, bundle: Bundle | undefined, run: Run): Promise<ServerChoice> {
+  if (bundle === undefined || interpreter.source === "setting") {
+    const check = await checkInkling(interpreter, run);
+    if (check.ok) {
+      return { ok: true, interpreter, version: check.version };
+    }
+    if (bundle === undefined) {
+      return { ok: false, interpreter, message: cannotStartMessage(interpreter, check) };
+    }
+  }
+  const shown = showInterpreter(interpreter);
+  const [command, ...prefix] = interpreter.argv;
+  const probe = await run(command, [...prefix, "-c", "import sys; sys.stdout.write('%d.%d' % sys.version_info[:2])"], IMPORT_CHECK_TIMEOUT_MS);
+  const install = `Install Python ${bundle.pythons.join(", ")} (python.org or your system's packages), or set "inkling.server.pythonPath" to one.`;
+  const version = probe.stdout.trim();
+  if (probe.exitCode !== 0 || !/^\d+\.\d+$/.test(version)) {
+    const why = probe.spawnError ?? (probe.timedOut === true ? "it did not answer" : probe.stderr.trim().split(/\r?\n/).pop());
+    return {
+      ok: false,
+      interpreter,
+      message: `Inkling needs Python ${MIN_PYTHON} or newer, and "${shown}" (${SOURCE_NAMES[interpreter.source]}) did not run (${why || `exit code ${probe.exitCode}`}). ${install}`,
+    };
+  }
+  const libs = bundleFolders(bundle, version);
+  if (olderThan(version, MIN_PYTHON) || libs === undefined) {
+    const need = olderThan(version, MIN_PYTHON) ? `Python ${MIN_PYTHON} or newer` : `one of Python ${bundle.pythons.join(", ")}`;
+    return {
+      ok: false,
+      interpreter,
+      message: `Inkling needs ${need}, and "${shown}" (${SOURCE_NAMES[interpreter.source]}) is Python ${version}. ${install}`,
+    };
+  }
+  const bundled = { ...interpreter, libs };
+  const check = await checkInkling(bundled, run);
+  return check.ok
+    ? { ok: true, interpreter: bundled, version: check.version }
+    : { ok: false, interpreter: bundled, message: cannotStartMessage(bundled, check) };
 }

@@ -1,7 +1,8 @@
 // Drives VS Code (code-server) in headless Chromium like a person: open a file, take Inkling's ghost text, run commands.
 //
 // Usage: node drive.js URL PROJECT_DIR ARTIFACTS_DIR
-// Environment: CHROMIUM (the browser), TYPED (what to type at the end of paths.py).
+// Environment: CHROMIUM (the browser), TYPED (what to type at the end of paths.py), FIRST_RUN=1 (stop once the
+// ghost text is accepted and saved: the first-run test).
 // Prints one JSON line with what it saw; exits non-zero (after a screenshot) when a step fails.
 "use strict";
 
@@ -147,6 +148,11 @@ async function main() {
     const pathsFile = path.join(project, "paths.py");
     await poll("paths.py saved", 15_000, async () => fs.readFileSync(pathsFile, "utf8").includes(TYPED + seen.ghostText.trimEnd()));
     mark("accepted and saved");
+    if (process.env.FIRST_RUN === "1") {
+      seen.status = await statusLabel(page);
+      console.log(JSON.stringify({ ...seen, timings }));
+      return;
+    }
 
     await runCommand(page, "Inkling: Show Model Info");
     const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "Inkling model" }).first();

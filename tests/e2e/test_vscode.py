@@ -1,6 +1,7 @@
 """End to end in a real VS Code (code-server in headless Chromium): the packaged .vsix installs, the real server with
 the shipped model shows ghost text that Tab accepts into the saved file, a hover shows a generated comment, and
-palette commands reach the server (Show Model Info, Normalize Style, Insert Generated Docstring)."""
+palette commands reach the server (Show Model Info, Normalize Style, Insert Generated Docstring). A first run with
+only Python: the platform .vsix, no setting, no virtual environment, and its own server shows ghost text."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +78,6 @@ SETTINGS = {
     # The completion list (Inkling also offers one) would take Tab; this test is about the inline suggestion.
     "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
     "editor.suggestOnTriggerCharacters": False,
-    "inkling.server.pythonPath": str(PYTHON),
 }
 
 
@@ -140,34 +141,35 @@ def _inkling_logs(user_data: Path) -> str:
     return "\n".join(path.read_text(errors="replace") for path in logs)
 
 
-def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
-    timings: dict[str, float] = {}
-    started = time.monotonic()
+@dataclass
+class Session:
+    """What one code-server session in the browser saw."""
 
-    def mark(step: str) -> None:
-        timings[step] = round(time.monotonic() - started, 2)
+    seen: dict[str, Any]
+    logs: str  # the extension's output channel
+    diagnosis: str
+    returncode: int | None
+    project: Path
 
-    if not PYTHON.exists():
-        pytest.fail(f"{PYTHON} is missing: run `make setup` first")
-    tools = _setup()
-    mark("setup")
 
-    version = json.loads((REPO / "package.json").read_text())["version"]
-    vsix = REPO / f"inkling-{version}.vsix"
-    vsix.unlink(missing_ok=True)
-    subprocess.run(["npm", "run", "package"], cwd=REPO, check=True, capture_output=True, timeout=300)
-    assert vsix.exists()
-    mark("package")
-
+def _drive(
+    tmp_path: Path,
+    tools: dict[str, str],
+    vsix: Path,
+    settings: dict[str, object],
+    machine: dict[str, object],
+    path: str,
+    mark: Callable[[str], None],
+    first_run: bool = False,
+) -> Session:
+    """Installs `vsix` into a fresh code-server profile with these user and machine settings, opens the project
+    in headless Chromium and runs drive.js (up to the accepted ghost text only, with `first_run`)."""
     home, extensions, user_data, project = (
         tmp_path / name for name in ("home", "extensions", "userdata", "proj")
     )
     for folder in (home, extensions, user_data / "User", user_data / "Machine", project):
         folder.mkdir(parents=True)
-    (user_data / "User" / "settings.json").write_text(json.dumps(SETTINGS, indent=2))
-    # The interpreter is a machine-overridable setting: code-server also reads it from the remote machine's
-    # settings, and one full-suite run in five started the server before the user settings carried it.
-    machine = {"inkling.server.pythonPath": str(PYTHON)}
+    (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
     (user_data / "Machine" / "settings.json").write_text(json.dumps(machine, indent=2))
     (project / "paths.py").write_text(PATHS_PY)
     (project / "messy.py").write_text(MESSY_PY)
@@ -177,13 +179,14 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     node24 = Path(tools["NODE24"])
     env = {
         **os.environ,
-        "PATH": f"{node24.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{node24.parent}{os.pathsep}{path}",
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_STATE_HOME": str(home / ".local" / "state"),
     }
+    env.pop("VIRTUAL_ENV", None)
     isolation = [
         "--config",
         str(config),
@@ -200,7 +203,7 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-    assert list(extensions.glob(f"inkling.inkling-{version}*")), "the .vsix did not install"
+    assert list(extensions.glob("inkling.inkling-*")), "the .vsix did not install"
     mark("install")
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
@@ -209,21 +212,21 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     serve = [
         code_server,
         *isolation,
-        "--bind-addr",
-        f"127.0.0.1:{port}",
-        "--auth",
-        "none",
-        "--disable-telemetry",
-        "--disable-update-check",
-        "--disable-workspace-trust",
-        "--disable-getting-started-override",
-        str(project),
+        *(
+            "--bind-addr",
+            f"127.0.0.1:{port}",
+            "--auth",
+            "none",
+            "--disable-telemetry",
+            "--disable-update-check",
+        ),
+        *("--disable-workspace-trust", "--disable-getting-started-override", str(project)),
     ]
     with _code_server(serve, env, tmp_path / "code-server.log", port) as base_url:
         mark("code-server up")
         drive = subprocess.Popen(
             [str(node24), str(DRIVER), f"{base_url}/?folder={project}", str(project), str(ARTIFACTS)],
-            env={**env, "CHROMIUM": tools["CHROMIUM"], "TYPED": TYPED},
+            env={**env, "CHROMIUM": tools["CHROMIUM"], "TYPED": TYPED, "FIRST_RUN": "1" if first_run else ""},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -240,26 +243,66 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     lines = stdout.strip().splitlines()
     seen = json.loads(lines[-1]) if lines else {}
     diagnosis = f"driver: {stderr[-3000:]}\n--- Inkling output channel:\n{logs[-3000:]}"
-    assert drive.returncode == 0, diagnosis
+    return Session(seen, logs, diagnosis, drive.returncode, project)
 
-    # The suggestion came from the model (the test typed only TYPED) and Tab put it into the saved file.
-    ghost = seen["ghostText"].rstrip()
-    assert ghost.strip(), diagnosis
-    saved = (project / "paths.py").read_text()
+
+def _assert_accepted(session: Session) -> None:
+    """The suggestion came from the model (the test typed only TYPED) and Tab put it into the saved file."""
+    assert session.returncode == 0, session.diagnosis
+    ghost = session.seen["ghostText"].rstrip()
+    assert ghost.strip(), session.diagnosis
+    saved = (session.project / "paths.py").read_text()
     assert saved.startswith(PATHS_PY)
     accepted = saved[len(PATHS_PY) :]
     assert accepted.startswith(TYPED + ghost), (accepted, ghost)
     assert len(accepted) > len(TYPED)
+
+
+def _timer(timings: dict[str, float]) -> Callable[[str], None]:
+    started = time.monotonic()
+
+    def mark(step: str) -> None:
+        timings[step] = round(time.monotonic() - started, 2)
+
+    return mark
+
+
+def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
+    timings: dict[str, float] = {}
+    mark = _timer(timings)
+    if not PYTHON.exists():
+        pytest.fail(f"{PYTHON} is missing: run `make setup` first")
+    tools = _setup()
+    mark("setup")
+
+    version = json.loads((REPO / "package.json").read_text())["version"]
+    vsix = REPO / f"inkling-{version}.vsix"
+    vsix.unlink(missing_ok=True)
+    subprocess.run(["npm", "run", "package"], cwd=REPO, check=True, capture_output=True, timeout=300)
+    assert vsix.exists()
+    mark("package")
+
+    # The interpreter is a machine-overridable setting: code-server also reads it from the remote machine's
+    # settings, and one full-suite run in five started the server before the user settings carried it.
+    machine = {"inkling.server.pythonPath": str(PYTHON)}
+    settings = {**SETTINGS, "inkling.server.pythonPath": str(PYTHON)}
+    session = _drive(tmp_path, tools, vsix, settings, machine, os.environ.get("PATH", ""), mark)
+    _assert_accepted(session)
+    seen, project = session.seen, session.project
     # Show Model Info reached the server; Normalize Style rewrote the messy file through workspace/applyEdit.
     assert 'Inkling model "default"' in seen["modelInfo"], seen
     messy = (project / "messy.py").read_text()
     assert 'NAME = "world"' in messy and messy != MESSY_PY
     # Hovering over `data_dir` showed the generated summary; the palette put a docstring into shapes.py.
-    assert "Inkling, generated:" in seen["hover"] and len(seen["hover"]) > len("Inkling, generated:") + 3, seen
+    assert "Inkling, generated:" in seen["hover"] and len(seen["hover"]) > len("Inkling, generated:") + 3, (
+        seen
+    )
     shapes = (project / "shapes.py").read_text()
     function = ast.parse(shapes).body[0]
     assert isinstance(function, ast.FunctionDef) and ast.get_docstring(function), shapes
-    assert shapes.splitlines()[0] == SHAPES_PY.splitlines()[0] and shapes.endswith(SHAPES_PY.splitlines()[1] + "\n")
+    assert shapes.splitlines()[0] == SHAPES_PY.splitlines()[0] and shapes.endswith(
+        SHAPES_PY.splitlines()[1] + "\n"
+    )
     assert seen["status"] == "Inkling: ready", seen
     assert (ARTIFACTS / "vscode_ghost_text.png").stat().st_size > 10_000
 
@@ -267,3 +310,59 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     timings.update({f"browser: {step}": value for step, value in seen["timings"].items()})
     (ARTIFACTS / "timing.json").write_text(json.dumps(timings, indent=2))
     print("E2E timing (s since the test began; browser steps since the browser began):", json.dumps(timings))
+
+
+def _path_without_inkling() -> str:
+    """PATH without this repository's environment (nor any folder inside the repository): `python3` there is a
+    plain Python, as on a user's machine. Fails the test when that Python can import inkling all the same."""
+    kept = [
+        part
+        for part in os.environ.get("PATH", "").split(os.pathsep)
+        if part
+        and not Path(part).resolve().is_relative_to(REPO)
+        and part != str(Path(os.environ.get("VIRTUAL_ENV", "/nonexistent")) / "bin")
+    ]
+    path = os.pathsep.join(kept)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    probe = subprocess.run(
+        ["python3", "-c", "import sys; print(sys.version_info[:2] >= (3, 11)); import inkling"],
+        env={**env, "PATH": path},
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
+    )
+    if probe.stdout.strip() != "True" or probe.returncode == 0:
+        pytest.fail(
+            f"the first-run test needs a python3 >= 3.11 on PATH without inkling: {probe.stdout}{probe.stderr}"
+        )
+    return path
+
+
+def test_a_first_run_with_only_python_installs_the_platform_vsix_and_shows_ghost_text(tmp_path: Path) -> None:
+    """No setting, no virtual environment, no Python extension: the platform .vsix's own server runs on the
+    python3 found on PATH."""
+    timings: dict[str, float] = {}
+    mark = _timer(timings)
+    path = _path_without_inkling()
+    tools = _setup()
+    mark("setup")
+    version = json.loads((REPO / "package.json").read_text())["version"]
+    vsix = REPO / f"inkling-linux-x64-{version}.vsix"
+    vsix.unlink(missing_ok=True)
+    subprocess.run(["npm", "run", "package:platform"], cwd=REPO, check=True, capture_output=True, timeout=900)
+    assert vsix.exists()
+    mark("package")
+
+    settings = {k: v for k, v in SETTINGS.items() if not k.startswith("inkling.")}
+    session = _drive(tmp_path, tools, vsix, settings, {}, path, mark, first_run=True)
+    _assert_accepted(session)
+    assert "(bundled with the extension); starting" in session.logs, session.diagnosis
+    assert session.seen["status"] == "Inkling: ready", session.seen
+    timings.update({f"browser: {step}": value for step, value in session.seen["timings"].items()})
+    timings["vsix MB"] = round(vsix.stat().st_size / 1e6, 1)
+    (ARTIFACTS / "timing_first_run.json").write_text(json.dumps(timings, indent=2))
+    print(
+        "First-run E2E timing (s since the test began; browser steps since the browser began):",
+        json.dumps(timings),
+    )

@@ -1,18 +1,23 @@
 // Interpreter resolution (setting → Python extension → python3) and the `import inkling` check, with fakes.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { describe, test } from "node:test";
 
 import {
+  bundleFolders,
   cannotStartMessage,
   checkInkling,
+  chooseServer,
   expandPath,
   installCommand,
   interpreterFromPythonExtension,
+  readBundle,
   resolveInterpreter,
   runProcess,
+  type Bundle,
   type ExtensionHandle,
   type Interpreter,
   type PythonExtensionApi,
@@ -195,5 +200,83 @@ describe("checkInkling", () => {
   test("the repository's .venv imports inkling", { skip: !existsSync(repoPython) && "no .venv (make setup)" }, async () => {
     const check = await checkInkling({ argv: [repoPython], source: "setting" }, runProcess);
     assert.equal(check.ok, true, JSON.stringify(check));
+  });
+});
+
+/** A runner that plays a Python of `version`: it answers the version probe, and imports inkling only from `libs`
+ * (when `installed`, also without them). Calls are recorded with the libs they got. */
+function fakePython(version: string, installed: boolean, calls: Array<{ args: string[]; libs?: string[] }> = []): Run {
+  return async (_command, args, _timeoutMs, libs) => {
+    calls.push({ args, libs });
+    const code = args[args.length - 1];
+    if (code.includes("version_info")) {
+      return { exitCode: 0, stdout: version, stderr: "" };
+    }
+    if (installed || libs !== undefined) {
+      return { exitCode: 0, stdout: "0.1.0", stderr: "" };
+    }
+    return { exitCode: 1, stdout: "", stderr: "ModuleNotFoundError: No module named 'inkling'" };
+  };
+}
+
+describe("the bundled server (a platform .vsix)", () => {
+  const bundle: Bundle = { root: "/ext/bundled/libs", pythons: ["3.11", "3.12", "3.13"] };
+  const python3: Interpreter = { argv: ["python3"], source: "default" };
+
+  test("readBundle reads bundle.json's Pythons; no bundle, or a broken record, is none", () => {
+    const root = mkdtempSync(join(tmpdir(), "inkling-ext-"));
+    try {
+      assert.equal(readBundle(root), undefined);
+      mkdirSync(join(root, "bundled", "libs"), { recursive: true });
+      writeFileSync(join(root, "bundled", "libs", "bundle.json"), "{not json");
+      assert.equal(readBundle(root), undefined);
+      writeFileSync(join(root, "bundled", "libs", "bundle.json"), JSON.stringify({ pythons: ["3.11", "3.12"] }));
+      assert.deepEqual(readBundle(root), { root: join(root, "bundled", "libs"), pythons: ["3.11", "3.12"] });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("the folders for a Python: common, then its own version's; none for a version the bundle lacks", () => {
+    assert.deepEqual(bundleFolders(bundle, "3.12"), ["/ext/bundled/libs/common", "/ext/bundled/libs/cp312"]);
+    assert.equal(bundleFolders(bundle, "3.10"), undefined);
+  });
+
+  test("python3 without inkling runs the bundle's, with the folders on its path", async () => {
+    const calls: Array<{ args: string[]; libs?: string[] }> = [];
+    const choice = await chooseServer(python3, bundle, fakePython("3.12", false, calls));
+    assert.equal(choice.ok, true);
+    assert.deepEqual(choice.interpreter.libs, ["/ext/bundled/libs/common", "/ext/bundled/libs/cp312"]);
+    assert.deepEqual(calls.at(-1)?.libs, choice.interpreter.libs); // the import check ran with them
+  });
+
+  test("the setting's interpreter with inkling installed keeps its own (the manual route); without, the bundle", async () => {
+    const setting: Interpreter = { argv: ["/venv/bin/python"], source: "setting" };
+    const own = await chooseServer(setting, bundle, fakePython("3.11", true));
+    assert.deepEqual(own, { ok: true, interpreter: setting, version: "0.1.0" });
+    const bundled = await chooseServer(setting, bundle, fakePython("3.11", false));
+    assert.equal(bundled.ok, true);
+    assert.deepEqual(bundled.interpreter.libs, ["/ext/bundled/libs/common", "/ext/bundled/libs/cp311"]);
+  });
+
+  test("a too old, an unsupported or a missing Python: a message that says what to install", async () => {
+    const old = await chooseServer(python3, bundle, fakePython("3.9", false));
+    assert.equal(old.ok, false);
+    assert.match(!old.ok ? old.message : "", /needs Python 3\.11 or newer, and "python3" .* is Python 3\.9\. Install Python 3\.11, 3\.12, 3\.13/);
+    const newer = await chooseServer(python3, bundle, fakePython("3.14", false));
+    assert.match(!newer.ok ? newer.message : "", /needs one of Python 3\.11, 3\.12, 3\.13, and "python3" .* is Python 3\.14/);
+    const missing = await chooseServer(python3, bundle, fakeRun({ exitCode: null, spawnError: "ENOENT" }));
+    assert.match(!missing.ok ? missing.message : "", /did not run \(ENOENT\)\. Install Python 3\.11/);
+  });
+
+  test("without a bundle, a Python without inkling gets the install message, as before", async () => {
+    const choice = await chooseServer(python3, undefined, fakePython("3.12", false));
+    assert.equal(choice.ok, false);
+    assert.match(!choice.ok ? choice.message : "", /cannot import the inkling package/);
+  });
+
+  test("the real runner puts the folders first on PYTHONPATH", async () => {
+    const out = await runProcess(process.execPath, ["-e", "process.stdout.write(process.env.PYTHONPATH ?? '')"], 5_000, ["/a", "/b"]);
+    assert.equal(out.stdout.split(delimiter).slice(0, 2).join(","), "/a,/b");
   });
 });
