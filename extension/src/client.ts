@@ -24,9 +24,12 @@ import { inlineCompletionMiddleware, type Debouncer, type SuggestionGate } from 
 import { stderrLevel } from "./protocol";
 import { serverLaunch, type Interpreter } from "./python";
 import type { RestartBudget } from "./restarts";
+import { TRAINING_PYTHON_ENV } from "./trainingEnv";
 
 export interface ClientParts {
   interpreter: Interpreter;
+  /** The managed training environment's interpreter, when there is one: the server trains with it. */
+  trainingPython?: string;
   serverSettings: ServerSettings;
   languages: string[];
   outputChannel: vscode.LogOutputChannel;
@@ -71,7 +74,8 @@ function pipeLog(input: Readable, channel: vscode.LogOutputChannel): void {
 
 export function createClient(parts: ClientParts): LanguageClient {
   // PYTHONSAFEPATH=1 and a working folder outside the workspace: the project's own files are never imported.
-  const serverOptions: ServerOptions = serverLaunch(parts.interpreter);
+  const base = parts.trainingPython === undefined ? process.env : { ...process.env, [TRAINING_PYTHON_ENV]: parts.trainingPython };
+  const serverOptions: ServerOptions = serverLaunch(parts.interpreter, base);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(parts.languages),
     outputChannel: parts.outputChannel,

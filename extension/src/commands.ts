@@ -141,7 +141,7 @@ async function train(ctx: Ctx): Promise<void> {
     },
     ...Object.keys(TRAIN_CHOICES),
   );
-  if (choice === undefined) {
+  if (choice === undefined || !(await ctx.ensureTraining())) {
     return;
   }
   const client = ctx.requireClient();

@@ -22,6 +22,7 @@ import {
 } from "./python";
 import { RestartBudget, Serial } from "./restarts";
 import { StatusBar } from "./statusBar";
+import { createTrainingEnv, existingTrainingPython, hasTorch } from "./trainingEnv";
 
 const PYTHON_EXTENSION = "ms-python.python";
 const SNOOZE_REFRESH_MS = 15_000;
@@ -42,8 +43,12 @@ export class Ctx implements vscode.Disposable {
   /** The server's libraries carried by a platform .vsix; undefined in one without (the manual route only). */
   private readonly bundle: Bundle | undefined;
 
-  constructor(extensionPath: string) {
+  /** The extension's global storage: where the managed training environment lives. */
+  private readonly storage: string;
+
+  constructor(extensionPath: string, storage: string) {
     this.bundle = readBundle(extensionPath);
+    this.storage = storage;
     this.output = vscode.window.createOutputChannel("Inkling", { log: true });
     this.gate.onDidChange(() => this.switchChanged());
     this.disposables.push(
@@ -153,6 +158,7 @@ export class Ctx implements vscode.Disposable {
     this.output.info(`inkling ${choice.version} (${from}); starting "${showInterpreter(interpreter)} -m inkling serve"`);
     const client = createClient({
       interpreter,
+      trainingPython: existingTrainingPython(this.storage),
       serverSettings: settings,
       languages: readExtensionSettings(this.config).value.languages,
       outputChannel: this.output,
@@ -194,6 +200,55 @@ export class Ctx implements vscode.Disposable {
         }
       });
     }
+  }
+
+  /**
+   * Whether training can run: the managed environment exists, or the server's Python has PyTorch. Otherwise it
+   * offers to make the managed environment (progress, cancel), and restarts the server with it; declined,
+   * cancelled or failed, everything stays as it was and training does not start.
+   */
+  async ensureTraining(): Promise<boolean> {
+    const interpreter = this.interpreter;
+    if (existingTrainingPython(this.storage) !== undefined || interpreter === undefined || (await hasTorch(interpreter, runProcess))) {
+      return true;
+    }
+    const choice = await vscode.window.showInformationMessage(
+      "Training needs PyTorch, which the server's Python does not have. Set up a training environment for Inkling?",
+      {
+        modal: true,
+        detail:
+          `It installs PyTorch's CPU build (about 900 MB) into a virtual environment in this extension's storage ` +
+          `(${this.storage}), made from "${showInterpreter(interpreter)}". Nothing else on your machine changes.`,
+      },
+      "Set Up",
+    );
+    if (choice !== "Set Up") {
+      return false;
+    }
+    const base = { argv: interpreter.argv, source: interpreter.source }; // the venv module is the standard library's
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: "Inkling: training environment", cancellable: true },
+      (progress, token) =>
+        createTrainingEnv(
+          base,
+          this.storage,
+          (message) => {
+            this.output.info(`training environment: ${message}`);
+            progress.report({ message });
+          },
+          () => token.isCancellationRequested,
+        ),
+    );
+    if (!result.ok) {
+      this.output.warn(`training environment: ${result.message}`);
+      if (!result.cancelled) {
+        void vscode.window.showErrorMessage(`Inkling could not set up its training environment: ${result.message}`);
+      }
+      return false;
+    }
+    this.output.info(`training environment ready: ${result.python}; restarting the server to train with it`);
+    await this.restart();
+    return true;
   }
 
   private async offerFixes(message: string, interpreter: Interpreter): Promise<void> {

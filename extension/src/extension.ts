@@ -8,7 +8,7 @@ import { Ctx } from "./ctx";
 let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  ctx = new Ctx(context.extensionPath);
+  ctx = new Ctx(context.extensionPath, context.globalStorageUri.fsPath);
   context.subscriptions.push(ctx, ...registerCommands(ctx));
   void ctx.start();
 }

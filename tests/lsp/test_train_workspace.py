@@ -7,6 +7,8 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,30 @@ def test_training_reports_progress_and_switches_model(tiny_model: Path, workspac
             await client.inline("file:///tmp/t.py", 4, 18)  # the new model answers (a failure would raise)
 
     run(session(), timeout=240)
+
+
+def test_training_runs_in_the_managed_environment_with_this_servers_inkling(
+    tiny_model: Path, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extension's managed training environment (a plain virtual environment; in use it holds PyTorch only):
+    with INKLING_TRAINING_PYTHON naming its interpreter, the training child runs there, and finds inkling and its
+    libraries where the server does."""
+    managed = tmp_path / "training-env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(managed)], check=True, timeout=120)
+    (site_packages,) = managed.glob("lib/python3*/site-packages")
+    ran = tmp_path / "ran-in-managed-env"
+    (site_packages / "sitecustomize.py").write_text(f"open({str(ran)!r}, 'a').write('ran\\n')\n")
+    monkeypatch.setenv("INKLING_TRAINING_PYTHON", str(managed / "bin" / "python"))
+
+    async def session() -> None:
+        async with serve(model=tiny_model, folder=workspace) as client:
+            answer = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(COMMAND, [workspace.as_uri(), 0.15])
+            )
+            assert answer["status"] == "trained", answer
+
+    run(session(), timeout=240)
+    assert ran.exists()  # the child started from the managed environment's interpreter
 
 
 def test_cancelling_keeps_the_current_model(tiny_model: Path, workspace: Path) -> None:

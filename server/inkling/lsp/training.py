@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import signal
+import site
 import sys
 import tempfile
 import uuid
@@ -28,9 +29,11 @@ from pygls import uris
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.workspace import Workspace
 
+import inkling
 from inkling.lsp.instance import InklingServer
 
 TRAIN_WORKSPACE = "inkling.trainWorkspace"
+TRAINING_PYTHON_ENV = "INKLING_TRAINING_PYTHON"  # set by the extension: its managed training environment
 DEFAULT_MINUTES = 5.0
 REQUEST_FAILED = -32803  # LSP's RequestFailed: valid arguments, but the server cannot do it now
 GRACE_S = 2.0  # a stopped child gets this long to clean up after Ctrl-C before it is killed
@@ -129,9 +132,12 @@ async def start_finetune(
 ) -> asyncio.subprocess.Process:
     """`inkling finetune --json` in a child that cannot import from the project: -P and PYTHONSAFEPATH=1 keep
     the current folder off sys.path, and its current folder is `scratch` (private, empty), not the project.
-    With low_priority it starts under `nice -n 19` (where there is a `nice`), so it takes only idle CPU."""
+    With low_priority it starts under `nice -n 19` (where there is a `nice`), so it takes only idle CPU. The
+    interpreter is TRAINING_PYTHON_ENV's when the client set it (the extension's managed environment, which has
+    PyTorch; inkling comes from this process's path), else this process's own."""
+    python = os.environ.get(TRAINING_PYTHON_ENV) or sys.executable
     command = [
-        sys.executable,
+        python,
         "-P",
         "-m",
         "inkling",
@@ -151,8 +157,22 @@ async def start_finetune(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         cwd=scratch,
-        env={**os.environ, "PYTHONSAFEPATH": "1"},
+        env=_child_env(python),
     )
+
+
+def _child_env(python: str) -> dict[str, str]:
+    """The child's environment: PYTHONSAFEPATH=1; and, for another interpreter than this process's (the managed
+    training environment, which holds PyTorch only), this process's inkling and libraries on its path, unless
+    PYTHONPATH carries them already (the extension's bundle)."""
+    env = {**os.environ, "PYTHONSAFEPATH": "1"}
+    if python == sys.executable:
+        return env
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(inkling.__file__)))
+    current = [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part]
+    if package_root not in current:
+        env["PYTHONPATH"] = os.pathsep.join([*current, package_root, *site.getsitepackages()])
+    return env
 
 
 async def follow(
