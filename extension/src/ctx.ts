@@ -9,7 +9,7 @@ import { RESTART_KEYS, readExtensionSettings, readServerSettings, type ServerSet
 import { Debouncer, SuggestionGate } from "./gate";
 import { parseStatus, STATUS_NOTIFICATION } from "./protocol";
 import {
-  chooseServer,
+  chooseFirst,
   installCommand,
   interpreterFromPythonExtension,
   readBundle,
@@ -145,7 +145,10 @@ export class Ctx implements vscode.Disposable {
     this.statusBar.setServer(undefined);
     const found = await this.findInterpreter();
     this.output.info(`Python: ${showInterpreter(found)} (${found.source})`);
-    const choice = await chooseServer(found, this.bundle, runProcess);
+    const choice = await chooseFirst(found, this.bundle, runProcess);
+    for (const message of choice.skipped) {
+      this.output.warn(`${message} Trying python3 from the PATH instead.`);
+    }
     const interpreter = choice.interpreter;
     this.interpreter = interpreter;
     if (!choice.ok) {

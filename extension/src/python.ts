@@ -327,3 +327,23 @@ export async function chooseServer(interpreter: Interpreter, bundle: Bundle | un
     ? { ok: true, interpreter: bundled, version: check.version }
     : { ok: false, interpreter: bundled, message: cannotStartMessage(bundled, check) };
 }
+
+/**
+ * The server for the first interpreter that qualifies: `found`, then, with a bundle and when `found` came from the
+ * Python extension, python3 from the PATH (the setting, when set, is the user's choice and has no fallback). When
+ * none qualifies, the answer for `found`; `skipped` holds the messages of those passed over.
+ */
+export async function chooseFirst(
+  found: Interpreter,
+  bundle: Bundle | undefined,
+  run: Run,
+  platform: NodeJS.Platform = process.platform,
+): Promise<ServerChoice & { skipped: string[] }> {
+  const first = await chooseServer(found, bundle, run);
+  if (first.ok || bundle === undefined || found.source !== "python-extension") {
+    return { ...first, skipped: [] };
+  }
+  const fallback: Interpreter = { argv: [platform === "win32" ? "python" : "python3"], source: "default" };
+  const second = await chooseServer(fallback, bundle, run);
+  return second.ok ? { ...second, skipped: [first.message] } : { ...first, skipped: [] };
+}

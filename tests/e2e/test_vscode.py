@@ -206,8 +206,9 @@ def _drive(
     assert list(extensions.glob("inkling.inkling-*")), "the .vsix did not install"
     mark("install")
 
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    artifacts = ARTIFACTS / "first_run" if first_run else ARTIFACTS
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
     port = _free_port()
     serve = [
         code_server,
@@ -225,7 +226,7 @@ def _drive(
     with _code_server(serve, env, tmp_path / "code-server.log", port) as base_url:
         mark("code-server up")
         drive = subprocess.Popen(
-            [str(node24), str(DRIVER), f"{base_url}/?folder={project}", str(project), str(ARTIFACTS)],
+            [str(node24), str(DRIVER), f"{base_url}/?folder={project}", str(project), str(artifacts)],
             env={**env, "CHROMIUM": tools["CHROMIUM"], "TYPED": TYPED, "FIRST_RUN": "1" if first_run else ""},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -239,7 +240,7 @@ def _drive(
             stdout, stderr = drive.communicate()
         mark("browser test")
         logs = _inkling_logs(user_data)
-    (ARTIFACTS / "inkling_output.log").write_text(logs)
+    (artifacts / "inkling_output.log").write_text(logs)
     lines = stdout.strip().splitlines()
     seen = json.loads(lines[-1]) if lines else {}
     diagnosis = f"driver: {stderr[-3000:]}\n--- Inkling output channel:\n{logs[-3000:]}"
@@ -361,7 +362,7 @@ def test_a_first_run_with_only_python_installs_the_platform_vsix_and_shows_ghost
     assert session.seen["status"] == "Inkling: ready", session.seen
     timings.update({f"browser: {step}": value for step, value in session.seen["timings"].items()})
     timings["vsix MB"] = round(vsix.stat().st_size / 1e6, 1)
-    (ARTIFACTS / "timing_first_run.json").write_text(json.dumps(timings, indent=2))
+    (ARTIFACTS / "first_run" / "timing.json").write_text(json.dumps(timings, indent=2))
     print(
         "First-run E2E timing (s since the test began; browser steps since the browser began):",
         json.dumps(timings),

@@ -10,6 +10,7 @@ import {
   bundleFolders,
   cannotStartMessage,
   checkInkling,
+  chooseFirst,
   chooseServer,
   expandPath,
   installCommand,
@@ -273,6 +274,20 @@ describe("the bundled server (a platform .vsix)", () => {
     const choice = await chooseServer(python3, undefined, fakePython("3.12", false));
     assert.equal(choice.ok, false);
     assert.match(!choice.ok ? choice.message : "", /cannot import the inkling package/);
+  });
+
+  test("the first that qualifies: the Python extension's too old interpreter gives way to python3", async () => {
+    const selected: Interpreter = { argv: ["/old/bin/python"], source: "python-extension" };
+    const run: Run = async (command, args, timeoutMs, libs) =>
+      fakePython(command === "/old/bin/python" ? "3.9" : "3.12", false)(command, args, timeoutMs, libs);
+    const choice = await chooseFirst(selected, bundle, run, "linux");
+    assert.equal(choice.ok, true);
+    assert.deepEqual(choice.interpreter.argv, ["python3"]);
+    assert.match(choice.skipped[0] ?? "", /"\/old\/bin\/python" .* is Python 3\.9/);
+    const setting: Interpreter = { argv: ["/old/bin/python"], source: "setting" };
+    const kept = await chooseFirst(setting, bundle, run, "linux"); // the setting is the user's choice: no fallback
+    assert.equal(kept.ok, false);
+    assert.deepEqual(kept.interpreter.argv, ["/old/bin/python"]);
   });
 
   test("the real runner puts the folders first on PYTHONPATH", async () => {
