@@ -313,8 +313,9 @@ export async function chooseServer(interpreter: Interpreter, bundle: Bundle | un
     };
   }
   const libs = bundleFolders(bundle, version);
-  if (olderThan(version, MIN_PYTHON) || libs === undefined) {
-    const need = olderThan(version, MIN_PYTHON) ? `Python ${MIN_PYTHON} or newer` : `one of Python ${bundle.pythons.join(", ")}`;
+  const tooOld = olderThan(version, MIN_PYTHON);
+  if (tooOld || libs === undefined) {
+    const need = tooOld ? `Python ${MIN_PYTHON} or newer` : `one of Python ${bundle.pythons.join(", ")}`;
     return {
       ok: false,
       interpreter,

@@ -259,6 +259,23 @@ def _assert_accepted(session: Session) -> None:
     assert len(accepted) > len(TYPED)
 
 
+def _package(script: str, name: str, **env: str) -> Path:
+    """`npm run <script>` in the repository, and the .vsix it made: `name` with the manifest's version."""
+    version = json.loads((REPO / "package.json").read_text())["version"]
+    vsix = REPO / name.format(version=version)
+    vsix.unlink(missing_ok=True)
+    subprocess.run(
+        ["npm", "run", script],
+        cwd=REPO,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    assert vsix.exists()
+    return vsix
+
+
 def _timer(timings: dict[str, float]) -> Callable[[str], None]:
     started = time.monotonic()
 
@@ -276,11 +293,7 @@ def test_vscode_accepts_a_suggestion_and_runs_commands(tmp_path: Path) -> None:
     tools = _setup()
     mark("setup")
 
-    version = json.loads((REPO / "package.json").read_text())["version"]
-    vsix = REPO / f"inkling-{version}.vsix"
-    vsix.unlink(missing_ok=True)
-    subprocess.run(["npm", "run", "package"], cwd=REPO, check=True, capture_output=True, timeout=300)
-    assert vsix.exists()
+    vsix = _package("package", "inkling-{version}.vsix")
     mark("package")
 
     # The interpreter is a machine-overridable setting: code-server also reads it from the remote machine's
@@ -350,15 +363,8 @@ def test_a_first_run_with_only_python_installs_the_platform_vsix_and_shows_ghost
     path, python = _path_without_inkling()
     tools = _setup()
     mark("setup")
-    version = json.loads((REPO / "package.json").read_text())["version"]
-    vsix = REPO / f"inkling-linux-x64-{version}.vsix"
-    vsix.unlink(missing_ok=True)
     # Only that Python's libraries (the three-Python build is the same script with one more download each).
-    build = {**os.environ, "PYTHONS": python}
-    subprocess.run(
-        ["npm", "run", "package:platform"], cwd=REPO, env=build, check=True, capture_output=True, timeout=900
-    )
-    assert vsix.exists()
+    vsix = _package("package:platform", "inkling-linux-x64-{version}.vsix", PYTHONS=python)
     mark("package")
 
     session = _drive(tmp_path, tools, vsix, SETTINGS, {}, path, mark, first_run=True)  # no inkling.* setting
