@@ -67,8 +67,6 @@ export const DEBOUNCE_LIMITS = { minimum: 0, maximum: 2000 } as const;
 /** Extension-only keys under "inkling." in package.json; every other key there is a server setting. */
 export const EXTENSION_KEYS = ["server.pythonPath", "languages", "debounceMs"] as const;
 
-/** Settings changes that only take effect when the server process starts again. */
-export const RESTART_KEYS = ["server.pythonPath", "languages"] as const;
 
 export interface Read<T> {
   value: T;
@@ -155,4 +153,37 @@ export function readExtensionSettings(reader: ConfigReader): Read<ExtensionSetti
     },
     warnings,
   };
+}
+
+/**
+ * What a configuration change calls for, judged by the settings' values and not by the event's
+ * `affectsConfiguration`: VS Code can change an effective value without naming it. In a remote window (code-server,
+ * SSH, WSL), a machine-overridable setting such as `inkling.server.pythonPath` is read from the local user settings
+ * until this extension's settings schema registers, then dropped without an event that affects "inkling" (seen here
+ * in code-server, one start in three, about 5 s after activation).
+ */
+export class SettingsWatch {
+  private launched: string | undefined;
+  private seen: string | undefined;
+
+  /** The server (re)started with these settings. */
+  started(extension: ExtensionSettings, server: ServerSettings): void {
+    this.launched = launchKey(extension);
+    this.seen = JSON.stringify([extension, server]);
+  }
+
+  /** "restart" when what the server process starts with changed (its interpreter, its languages), "update" when
+   * another setting did, "none" when no value changed or the server was never started. */
+  changed(extension: ExtensionSettings, server: ServerSettings): "restart" | "update" | "none" {
+    const seen = JSON.stringify([extension, server]);
+    if (this.launched === undefined || seen === this.seen) {
+      return "none";
+    }
+    this.seen = seen;
+    return launchKey(extension) === this.launched ? "update" : "restart";
+  }
+}
+
+function launchKey(settings: ExtensionSettings): string {
+  return JSON.stringify([settings.pythonPath, settings.languages]);
 }

@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
 
 import { createClient, notifySettings } from "./client";
-import { RESTART_KEYS, readExtensionSettings, readServerSettings, type ServerSettings } from "./config";
+import { readExtensionSettings, readServerSettings, SettingsWatch, type ServerSettings } from "./config";
 import { Debouncer, SuggestionGate } from "./gate";
 import { parseStatus, STATUS_NOTIFICATION } from "./protocol";
 import {
@@ -34,6 +34,7 @@ export class Ctx implements vscode.Disposable {
   private readonly debouncer = new Debouncer(75);
   private readonly budget = new RestartBudget();
   private readonly serial = new Serial();
+  private readonly watch = new SettingsWatch();
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
   private interpreter: Interpreter | undefined;
@@ -54,7 +55,7 @@ export class Ctx implements vscode.Disposable {
     this.disposables.push(
       this.output,
       this.statusBar,
-      vscode.workspace.onDidChangeConfiguration((event) => this.configurationChanged(event)),
+      vscode.workspace.onDidChangeConfiguration(() => this.configurationChanged()),
     );
   }
 
@@ -142,6 +143,7 @@ export class Ctx implements vscode.Disposable {
 
   private async startNow(): Promise<void> {
     const settings = this.readSettings();
+    this.watch.started(readExtensionSettings(this.config).value, settings);
     this.statusBar.setServer(undefined);
     const found = await this.findInterpreter();
     this.output.info(`Python: ${showInterpreter(found)} (${found.source})`);
@@ -152,9 +154,14 @@ export class Ctx implements vscode.Disposable {
     const interpreter = choice.interpreter;
     this.interpreter = interpreter;
     if (!choice.ok) {
-      this.output.error(choice.message);
-      this.statusBar.setClientError(choice.message);
-      void this.offerFixes(choice.message, interpreter);
+      // A remote window (code-server, SSH, WSL) takes this machine-overridable setting from the Remote settings only.
+      const remote = vscode.env.remoteName !== undefined && interpreter.source !== "setting";
+      const message = remote
+        ? `${choice.message} In this remote window, VS Code reads "inkling.server.pythonPath" from the Remote settings, not from your local user settings.`
+        : choice.message;
+      this.output.error(message);
+      this.statusBar.setClientError(message);
+      void this.offerFixes(message, interpreter);
       return;
     }
     const from = interpreter.libs === undefined ? "installed" : "bundled with the extension";
@@ -283,12 +290,13 @@ export class Ctx implements vscode.Disposable {
     await client.dispose().catch(() => undefined);
   }
 
-  private configurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    if (!event.affectsConfiguration("inkling")) {
+  private configurationChanged(): void {
+    const change = this.watch.changed(readExtensionSettings(this.config).value, readServerSettings(this.config).value);
+    if (change === "restart") {
+      void this.restart();
       return;
     }
-    if (RESTART_KEYS.some((key) => event.affectsConfiguration(`inkling.${key}`))) {
-      void this.restart();
+    if (change === "none") {
       return;
     }
     const settings = this.readSettings();

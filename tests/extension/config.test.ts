@@ -11,6 +11,7 @@ import {
   readExtensionSettings,
   readServerSettings,
   SERVER_SETTINGS,
+  SettingsWatch,
 } from "../../extension/src/config";
 import { reader } from "./fakes";
 
@@ -91,6 +92,36 @@ describe("readExtensionSettings", () => {
     const { value, warnings } = readExtensionSettings(reader({ "server.pythonPath": 3, languages: "python", debounceMs: -1 }));
     assert.deepEqual(value, EXTENSION_DEFAULTS);
     assert.equal(warnings.length, 3);
+  });
+});
+
+describe("SettingsWatch", () => {
+  const read = (values: Record<string, unknown>) =>
+    [readExtensionSettings(reader(values)).value, readServerSettings(reader(values)).value] as const;
+
+  test("an interpreter that VS Code drops after the start restarts the server, though no event named it", () => {
+    // A remote window: the local user settings' machine-overridable value is seen at activation, then dropped.
+    const watch = new SettingsWatch();
+    watch.started(...read({ "server.pythonPath": "/venv/bin/python" }));
+    assert.equal(watch.changed(...read({})), "restart");
+  });
+
+  test("a later interpreter, or another languages list, restarts; a server setting only updates", () => {
+    const watch = new SettingsWatch();
+    watch.started(...read({}));
+    assert.equal(watch.changed(...read({ maxTokens: 64 })), "update");
+    assert.equal(watch.changed(...read({ maxTokens: 64, debounceMs: 10 })), "update");
+    assert.equal(watch.changed(...read({ maxTokens: 64, debounceMs: 10, "server.pythonPath": "/py" })), "restart");
+    watch.started(...read({ "server.pythonPath": "/py" }));
+    assert.equal(watch.changed(...read({ "server.pythonPath": "/py", languages: ["python", "cython"] })), "restart");
+  });
+
+  test("an event that changes no value, or one before the first start, does nothing", () => {
+    const watch = new SettingsWatch();
+    assert.equal(watch.changed(...read({ "server.pythonPath": "/py" })), "none");
+    watch.started(...read({ "server.pythonPath": "/py", maxTokens: 64 }));
+    assert.equal(watch.changed(...read({ "server.pythonPath": "/py", maxTokens: 64 })), "none");
+    assert.equal(watch.changed(...read({ "server.pythonPath": " /py ", maxTokens: 64 })), "none");
   });
 });
 

