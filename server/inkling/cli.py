@@ -15,10 +15,13 @@ from inkling.settings import Settings, parse_settings
 
 DEFAULT_MODEL = Path(__file__).parent / "assets" / "default"
 MAX_SNIPPET_BYTES = 5_000_000  # the shipped snippet index's bound
-NEEDS_TORCH = (
-    "this command needs PyTorch, which serving does not: pip install -c constraints.txt 'inkling[train]' "
-    "(constraints.txt pins the CPU build)"
-)
+# What a command says when an extra it needs is not installed (serving needs neither), by the missing module.
+NEEDS = {
+    "torch": "this command needs PyTorch, which serving does not: pip install -c constraints.txt 'inkling[train]' "
+    "(constraints.txt pins the CPU build)",
+    "rapidfuzz": "this command needs rapidfuzz for edit similarity, which serving does not: "
+    "pip install -c constraints.txt 'inkling[eval]'",
+}
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
@@ -402,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"inkling {args.command}: interrupted", file=sys.stderr)
         return 130
     except ModuleNotFoundError as exc:
-        if exc.name != "torch":
+        if exc.name not in NEEDS:
             raise
-        print(f"inkling {args.command}: error: {NEEDS_TORCH}", file=sys.stderr)
+        print(f"inkling {args.command}: error: {NEEDS[exc.name]}", file=sys.stderr)
         return 2

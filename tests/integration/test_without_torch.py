@@ -1,6 +1,6 @@
 """Serving needs no PyTorch: with `import torch` failing, as in an install without the `train` extra, the language
 server answers, `complete` completes, `export` writes a float16 copy, and the commands that train say in one
-line how to get it."""
+line how to get it. Nor rapidfuzz: without the `eval` extra, `eval` says how to get it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 NO_TORCH = "import sys; sys.modules['torch'] = None; from inkling.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-def inkling_without_torch(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", NO_TORCH, *map(str, args)]
+def inkling_without_torch(*args: str | Path, missing: str = "torch") -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", NO_TORCH.replace("torch", missing), *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
@@ -33,6 +33,13 @@ def test_training_commands_say_how_to_get_torch(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stderr
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
         assert "needs PyTorch" in result.stderr and "inkling[train]" in result.stderr
+
+
+def test_eval_says_how_to_get_rapidfuzz() -> None:
+    result = inkling_without_torch("eval", "--files", "examples", "--cuts", "2", missing="rapidfuzz")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "needs rapidfuzz" in result.stderr and "inkling[eval]" in result.stderr
 
 
 def test_complete_works_without_torch() -> None:

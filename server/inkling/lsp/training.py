@@ -196,7 +196,13 @@ async def follow(
         code = await process.wait()
         return Finished(result, code, await errors)
     except asyncio.CancelledError:
-        await stop(process)
+        # Keep reading stdout while the child stops: a pipe left unread past its buffer pauses, never sees its
+        # end, and process.wait() (which waits for the pipes too) would then hang with the child long dead.
+        drain = asyncio.create_task(_tail(process.stdout))
+        try:
+            await stop(process)
+        finally:
+            drain.cancel()
         raise
     finally:
         watcher.cancel()
