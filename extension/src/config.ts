@@ -67,7 +67,6 @@ export const DEBOUNCE_LIMITS = { minimum: 0, maximum: 2000 } as const;
 /** Extension-only keys under "inkling." in package.json; every other key there is a server setting. */
 export const EXTENSION_KEYS = ["server.pythonPath", "languages", "debounceMs"] as const;
 
-
 export interface Read<T> {
   value: T;
   warnings: string[];
@@ -159,8 +158,8 @@ export function readExtensionSettings(reader: ConfigReader): Read<ExtensionSetti
  * What a configuration change calls for, judged by the settings' values and not by the event's
  * `affectsConfiguration`: VS Code can change an effective value without naming it. In a remote window (code-server,
  * SSH, WSL), a machine-overridable setting such as `inkling.server.pythonPath` is read from the local user settings
- * until this extension's settings schema registers, then dropped without an event that affects "inkling" (seen here
- * in code-server, one start in three, about 5 s after activation).
+ * until this extension's settings schema registers, then dropped without an event that affects "inkling" (seen in
+ * code-server on every start, a few seconds after activation; an activation after the drop never saw the value).
  */
 export class SettingsWatch {
   private launched: string | undefined;
