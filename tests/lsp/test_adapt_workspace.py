@@ -89,8 +89,11 @@ def _running(pid: int) -> bool:
         return False
 
 
-def _nice(pid: int) -> int:
-    return int(_stat(pid)[16])  # field 19 of /proc/<pid>/stat
+def _nice(pid: int) -> int | None:
+    try:
+        return int(_stat(pid)[16])  # field 19 of /proc/<pid>/stat
+    except OSError:  # gone
+        return None
 
 
 def test_adapts_once_after_idle_and_adopts_the_better_model(
@@ -130,9 +133,9 @@ def test_off_by_default(tiny_model: Path, workspace: Path) -> None:
 
 
 def _running_child(server: RawServer) -> int:
-    """The finetune child, once it started (at nice 19: it takes only idle CPU)."""
+    """The finetune child, once it started and `nice` (which execs it, keeping its id) lowered it to 19."""
     (child,) = _until(lambda: _finetune_children(server.process.pid), 30)
-    assert _nice(child) == 19
+    _until(lambda: _nice(child) == 19, 10)  # it takes only idle CPU (`nice -n 19 …` is at 0 until it execs)
     assert _info(server)["adaptation"]["state"] == "running"
     return int(child)
 
@@ -151,7 +154,8 @@ def test_turning_the_setting_off_stops_the_run(
             "workspace/didChangeConfiguration", {"settings": {"inkling": {"adaptToWorkspace": False}}}
         )
         _until(lambda: not _running(child), 10)
-        adaptation = _info(server)["adaptation"]
+        # the child can be seen gone a moment before the server has reaped it and said so
+        adaptation = _until(lambda: (a := _info(server)["adaptation"])["state"] != "running" and a, 10)
         assert adaptation["state"] == "stopped" and "turned off" in adaptation["message"]
         assert _info(server)["path"] == str(tiny_model)
         assert not _finetune_children(server.process.pid)

@@ -211,7 +211,7 @@ async def follow(
 
 async def stop(process: asyncio.subprocess.Process, grace: float = GRACE_S) -> None:
     """Ctrl-C for the child (training saves and stops between steps, removing its scratch folder), and
-    kill -9 if it has not exited `grace` seconds later."""
+    kill -9 if it has not exited `grace` seconds later; then at most `grace` seconds more for its pipes."""
     if process.returncode is not None:
         return
     with contextlib.suppress(ProcessLookupError):
@@ -221,7 +221,9 @@ async def stop(process: asyncio.subprocess.Process, grace: float = GRACE_S) -> N
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
-        await process.wait()
+        # wait() waits for the pipes to close too: a process the child started may hold them open for good
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(process.wait(), grace)
 
 
 async def _interrupt_when(interrupted: Callable[[], bool], process: asyncio.subprocess.Process) -> None:
