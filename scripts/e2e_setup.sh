@@ -36,7 +36,7 @@ if ((${#missing[@]})); then
     fi
     log "apt-get install ${missing[*]}"
     "${SUDO[@]}" apt-get update -qq >&2 || die "apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
         || die "apt-get install ${missing[*]} failed"
 fi
 CHROMIUM="$(command -v chromium || true)"

@@ -8,7 +8,7 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo -n"
 LOG=$(mktemp)
 for attempt in 1 2 3; do
-    if { $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; } >"$LOG" 2>&1; then
+    if { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; } >"$LOG" 2>&1; then
         rm -f "$LOG"
         exit 0
     fi

@@ -1,6 +1,6 @@
 """The relay of a training child (lsp/training.py `follow`): cancelled (the setting turned off, the server
 ending), it stops the child and ends, even when the child floods its stdout while it stops or leaves behind a
-process that holds its pipes."""
+process that holds its pipes; interrupted by the user, it ends the child though the child ignores Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from typing import Any
 
+import pytest
+
+from inkling.lsp import training
 from inkling.lsp.training import GRACE_S, follow
 
 # One progress record, then on Ctrl-C 2 MB more (far past what an unread pipe buffers) and no exit: kill -9 ends it.
@@ -24,6 +28,14 @@ print('{"progress": {"step": 0}}', flush=True)
 time.sleep(600)
 """
 
+
+# One progress record, then Ctrl-C ignored.
+DEAF_CHILD = """
+import signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+print('{"progress": {"step": 0}}', flush=True)
+time.sleep(600)
+"""
 
 # Starts a process that shares its stdout and stderr and outlives it, then ignores Ctrl-C: kill -9 ends only it.
 PIPE_SHARING_CHILD = """
@@ -92,3 +104,18 @@ def test_a_cancelled_run_ends_though_a_process_its_child_started_holds_the_pipes
     ended, dead = asyncio.run(run())
     assert ended
     assert dead
+
+
+def test_a_user_interrupt_ends_a_child_that_ignores_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(training, "CANCEL_GRACE_S", 1.0)
+
+    async def run() -> tuple[int, float]:
+        process = await _start(DEAF_CHILD)
+        cancelled = asyncio.Event()
+        finished = await asyncio.wait_for(follow(process, lambda _: cancelled.set(), cancelled.is_set), 30)
+        return finished.code, time.monotonic()
+
+    start = time.monotonic()
+    code, end = asyncio.run(run())
+    assert code == -signal.SIGKILL
+    assert end - start < 15  # without the kill: the child's ten minutes

@@ -37,6 +37,7 @@ TRAINING_PYTHON_ENV = "INKLING_TRAINING_PYTHON"  # set by the extension: its man
 DEFAULT_MINUTES = 5.0
 REQUEST_FAILED = -32803  # LSP's RequestFailed: valid arguments, but the server cannot do it now
 GRACE_S = 2.0  # a stopped child gets this long to clean up after Ctrl-C before it is killed
+CANCEL_GRACE_S = 10.0  # as long, when the user cancelled: time for an evaluation under way to finish
 ERROR_BYTES = 8192  # the end of the child's stderr, kept to explain a failure
 
 
@@ -180,7 +181,7 @@ async def follow(
     on_progress: Callable[[dict[str, Any]], None],
     interrupted: Callable[[], bool] = lambda: False,
 ) -> Finished:
-    """Relay the child's progress records until it exits; Ctrl-C for it once `interrupted()` turns true.
+    """Relay the child's progress records until it exits; once `interrupted()` turns true, stop the child.
     Cancelled, this stops the child (`stop`) before the cancellation goes on: no child outlives its task."""
     assert process.stdout is not None and process.stderr is not None
     watcher = asyncio.create_task(_interrupt_when(interrupted, process))
@@ -227,11 +228,12 @@ async def stop(process: asyncio.subprocess.Process, grace: float = GRACE_S) -> N
 
 
 async def _interrupt_when(interrupted: Callable[[], bool], process: asyncio.subprocess.Process) -> None:
-    """Ctrl-C for the child once the user cancels the progress (training saves and stops between steps)."""
+    """Once the user cancels the progress, `stop` the child: Ctrl-C (training saves and stops between steps),
+    and kill -9 should it not end within CANCEL_GRACE_S (once, in a fresh clone's test run, a cancelled child
+    went on to the end of its two-minute budget)."""
     while not interrupted():
         await asyncio.sleep(0.2)
-    if process.returncode is None:
-        process.send_signal(signal.SIGINT)
+    await stop(process, CANCEL_GRACE_S)
 
 
 async def _tail(stream: asyncio.StreamReader) -> str:
