@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -389,6 +390,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("train", "finetune"):
+        # Ctrl-C stops a training even when it was started with SIGINT ignored, as a shell does for `… &`
+        # and as a server so started passes on: the server stops its finetune child with it.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.command in ("serve", "complete", "eval"):
         from inkling.serving.runtime import single_thread
 

@@ -37,7 +37,7 @@ TRAINING_PYTHON_ENV = "INKLING_TRAINING_PYTHON"  # set by the extension: its man
 DEFAULT_MINUTES = 5.0
 REQUEST_FAILED = -32803  # LSP's RequestFailed: valid arguments, but the server cannot do it now
 GRACE_S = 2.0  # a stopped child gets this long to clean up after Ctrl-C before it is killed
-CANCEL_GRACE_S = 10.0  # as long, when the user cancelled: time for an evaluation under way to finish
+CANCEL_GRACE_S = 10.0  # the same after the user cancelled: long enough for an evaluation under way
 ERROR_BYTES = 8192  # the end of the child's stderr, kept to explain a failure
 
 

@@ -1,11 +1,15 @@
 """finetune publishes each run's model as a new folder of out/models, never removes the model it started
-from, keeps at most the new and the starting model there, and leaves nothing half-made behind."""
+from, keeps at most the new and the starting model there, and leaves nothing half-made behind; `inkling
+finetune` stops on Ctrl-C even when its parent ignores SIGINT."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,3 +63,27 @@ def test_a_failed_run_leaves_nothing(tiny_model: Path, tmp_path: Path) -> None:
     with pytest.raises(InklingError):
         finetune(empty, tiny_model, out, minutes=0.05)
     assert sorted(out.iterdir()) == []
+
+
+def test_ctrl_c_stops_a_finetune_started_with_sigint_ignored(tiny_model: Path, project: Path) -> None:
+    """As from a server started in the background by a shell (`… &` ignores SIGINT, and exec keeps that): the
+    server's Ctrl-C after the first progress record must still stop the run, not leave it to its budget."""
+    command = [sys.executable, "-P", "-m", "inkling", "finetune", str(project), "--model", str(tiny_model)]
+    child = subprocess.Popen(
+        [*command, "--minutes", "2", "--json", "--out", str(project.parent / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONSAFEPATH": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert child.stdout is not None
+        assert b'"progress"' in child.stdout.readline()  # the starting model's validation loss
+        child.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, errors = child.communicate(timeout=60)  # without the fix: the whole two minutes
+        assert child.returncode == 130, errors.decode()[-500:]
+        assert time.monotonic() - started < 30
+    finally:
+        child.kill()
+        child.wait()
